@@ -1,0 +1,37 @@
+# Every target sets up what it needs first, so each is one command on a fresh machine.
+PY      := .venv/bin/python
+MKDOCS  := .venv/bin/mkdocs
+export NO_MKDOCS_2_WARNING := 1
+export DISABLE_MKDOCS_2_WARNING := true
+
+.PHONY: serve test site check schema build lint clean
+
+serve: .venv  ## Serve the site on http://127.0.0.1:8000 with live reload on data/ edits
+	$(MKDOCS) serve -a 127.0.0.1:8000
+
+test: .venv  ## Run the whole test suite (builds the real site)
+	$(PY) -m pytest -q
+
+site: .venv  ## Strict build into site/ (the previous site survives a failed build)
+	$(PY) scripts/build.py site
+
+check: .venv  ## Validate the corpus only
+	$(PY) scripts/build.py check
+
+schema: .venv  ## Regenerate data/schema/*.schema.json from the models
+	$(PY) scripts/build.py schema
+
+build: .venv  ## Write the generated Markdown pages to build/pages (for other site engines)
+	$(PY) scripts/build.py build
+
+lint: .venv
+	.venv/bin/ruff format --check scripts tests && .venv/bin/ruff check scripts tests && .venv/bin/mypy
+
+clean:
+	rm -rf site build .pytest_cache
+
+.venv: pyproject.toml
+	python3 -m venv .venv
+	.venv/bin/pip install --quiet --upgrade pip
+	.venv/bin/pip install --quiet -e '.[dev]'
+	touch .venv

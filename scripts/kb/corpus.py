@@ -1,0 +1,378 @@
+"""Loading the whole corpus: read every file, validate it, check references, compute backlinks.
+
+``load_corpus`` either returns a consistent :class:`Corpus` or raises :class:`CorpusError` with
+every problem found, never just the first one.
+"""
+
+from __future__ import annotations
+
+import os
+import types
+import typing
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pydantic
+
+from kb.diagnostics import CorpusError, Diagnostic, did_you_mean
+from kb.models import MODELS, CaseStudy, Challenge, Entity, RefTo, Solution, Stage, Step, Strict
+from kb.sources import Loc, Source, read_source
+
+E = TypeVar("E", bound=Entity)
+
+FOLDERS = {model.folder: model for model in MODELS}
+EXTRA_FOLDERS = {"schema"}  # generated JSON Schema lives beside the data
+
+
+@dataclass(frozen=True)
+class Ref:
+    """One reference from an entity's field to another entity."""
+
+    source: Entity
+    field: str  # dotted path of the field, e.g. "placements.acm_2022"
+    target_folder: str
+    target_id: str
+
+
+@dataclass
+class Corpus:
+    """Every entity, by folder and ID, with the references between them resolved."""
+
+    entities: dict[str, dict[str, Entity]]
+    paths: dict[tuple[str, str], str]
+    refs: list[Ref] = field(default_factory=list)
+    _back: dict[tuple[str, str], list[Ref]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        back: dict[tuple[str, str], list[Ref]] = defaultdict(list)
+        for ref in self.refs:
+            back[(ref.target_folder, ref.target_id)].append(ref)
+        self._back = dict(back)
+
+    def all(self, model: type[E]) -> list[E]:
+        """Entities of one collection, in display order (``order`` where it has one, else ID)."""
+        items: list[Any] = list(self.entities[model.folder].values())
+        return sorted(items, key=lambda e: (getattr(e, "order", 0), e.id))
+
+    def get(self, model: type[E], entity_id: str) -> E:
+        """One entity; the ID must exist (references are checked at load time)."""
+        entity = self.entities[model.folder][entity_id]
+        assert isinstance(entity, model)
+        return entity
+
+    def path_of(self, entity: Entity) -> str:
+        """The data file an entity comes from, relative to the project root."""
+        return self.paths[(entity.folder, entity.id)]
+
+    def referrers(self, target: Entity, model: type[E], field_name: str | None = None) -> list[E]:
+        """Entities of ``model`` that point at ``target`` (through ``field_name`` if given)."""
+        found: dict[str, E] = {}
+        for ref in self._back.get((target.folder, target.id), []):
+            if isinstance(ref.source, model) and (
+                field_name is None or ref.field.split(".")[0] == field_name
+            ):
+                found[ref.source.id] = ref.source
+        return sorted(found.values(), key=lambda e: (getattr(e, "order", 0), e.id))
+
+    def targets(self, source: Entity, model: type[E], field_name: str) -> list[E]:
+        """Entities of ``model`` that ``source`` points at through ``field_name``, in field order."""
+        ids = [
+            r.target_id
+            for r in self.refs
+            if r.source is source and r.field.split(".")[0] == field_name
+        ]
+        return [self.get(model, i) for i in dict.fromkeys(ids)]
+
+    # Workflow helpers: a challenge's place is derived from its Table 1 placements.
+
+    def step_of(self, challenge: Challenge) -> Step:
+        """The step of the newest version whose Table 1 lists the challenge."""
+        return self.get(Step, challenge.placements.latest())
+
+    def stage_of(self, entity: Challenge | Step) -> Stage:
+        """The stage of a step, or of a challenge's current step."""
+        step = entity if isinstance(entity, Step) else self.step_of(entity)
+        return self.get(Stage, step.stage)
+
+    def steps_of(self, stage: Stage) -> list[Step]:
+        """The steps of a stage, in order."""
+        return self.referrers(stage, Step, "stage")
+
+    def challenges_of(self, step: Step, version: str | None = None) -> list[Challenge]:
+        """Challenges under ``step``: in Table 1 of ``version``, or currently (newest version)."""
+        return [
+            c
+            for c in self.referrers(step, Challenge, "placements")
+            if (getattr(c.placements, version) if version else c.placements.latest()) == step.id
+        ]
+
+    def challenges_ever_under(self, step: Step) -> list[Challenge]:
+        """Challenges that any version of Table 1 lists under ``step`` (moved ones included)."""
+        return self.referrers(step, Challenge, "placements")
+
+    def related_challenges(self, challenge: Challenge) -> list[Challenge]:
+        """Other challenges sharing a case study or a solution with ``challenge``."""
+        related: dict[str, Challenge] = {}
+        for model in (CaseStudy, Solution):
+            for item in self.referrers(challenge, model, "challenges"):
+                for other in self.targets(item, Challenge, "challenges"):
+                    if other.id != challenge.id:
+                        related[other.id] = other
+        return [related[k] for k in sorted(related)]
+
+
+def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
+    """Load and check ``data_dir``; raise CorpusError listing every problem found."""
+    root = root if root is not None else data_dir.parent
+    display = lambda p: Path(os.path.relpath(p, root)).as_posix()  # noqa: E731
+    problems: list[Diagnostic] = []
+    if not data_dir.is_dir():
+        raise CorpusError(
+            [
+                Diagnostic(
+                    display(data_dir),
+                    1,
+                    1,
+                    "missing data folder (expected one folder per collection: "
+                    + ", ".join(FOLDERS)
+                    + ")",
+                )
+            ]
+        )
+    for child in sorted(data_dir.iterdir()):
+        if child.is_dir() and child.name not in FOLDERS and child.name not in EXTRA_FOLDERS:
+            problems.append(
+                Diagnostic(
+                    display(child),
+                    1,
+                    1,
+                    f"unknown collection folder {child.name!r}{did_you_mean(child.name, FOLDERS)}"
+                    f" (expected one of: {', '.join(FOLDERS)})",
+                )
+            )
+
+    entities: dict[str, dict[str, Entity]] = {folder: {} for folder in FOLDERS}
+    # IDs whose file exists but is broken: references to them are not reported a second time.
+    broken: dict[str, set[str]] = {folder: set() for folder in FOLDERS}
+    paths: dict[tuple[str, str], str] = {}
+    sources: dict[tuple[str, str], Source] = {}
+    for folder, model in FOLDERS.items():
+        folder_path = data_dir / folder
+        if not folder_path.is_dir():
+            problems.append(
+                Diagnostic(display(folder_path), 1, 1, "missing collection folder (create it)")
+            )
+            continue
+        for path in sorted(folder_path.iterdir()):
+            if path.suffix in {".md", ".json"} or path.name.startswith("."):
+                continue  # READMEs and editor files live beside the data
+            if path.suffix != ".yaml" or not path.is_file():
+                problems.append(
+                    Diagnostic(
+                        display(path),
+                        1,
+                        1,
+                        f"unexpected file (entries are <id>.yaml files; rename it to "
+                        f"{path.stem}.yaml)",
+                    )
+                )
+                continue
+            shown = display(path)
+            parsed = read_source(shown, path.read_bytes())
+            if isinstance(parsed, list):
+                problems.extend(parsed)
+                broken[folder].add(path.stem)
+                continue
+            entity = _validate(model, parsed, problems)
+            if entity is None:
+                broken[folder].add(path.stem)
+                continue
+            if entity.id != path.stem:
+                problems.append(
+                    parsed.at(
+                        ("id",),
+                        f"id: {entity.id!r} does not match the file name {path.name!r} "
+                        f"(IDs are permanent: rename the file to {entity.id}.yaml only if this "
+                        "entry was never published)",
+                    )
+                )
+                broken[folder].add(path.stem)
+                continue
+            entities[folder][entity.id] = entity
+            paths[(folder, entity.id)] = shown
+            sources[(folder, entity.id)] = parsed
+
+    refs: list[Ref] = []
+    for (folder, entity_id), source in sources.items():
+        entity = entities[folder][entity_id]
+        for loc, target_folder, target_id in _references(entity, ()):
+            dotted = _dotted(loc)
+            if target_id in broken[target_folder]:
+                continue
+            if target_id not in entities[target_folder]:
+                problems.append(
+                    source.at(
+                        loc,
+                        f"{dotted}: unknown {target_folder} id {target_id!r}"
+                        f"{did_you_mean(target_id, entities[target_folder])}",
+                    )
+                )
+            elif any(
+                r.source is entity and r.field == _field_of(loc) and r.target_id == target_id
+                for r in refs
+            ):
+                problems.append(source.at(loc, f"{dotted}: {target_id!r} is listed twice"))
+            else:
+                refs.append(Ref(entity, _field_of(loc), target_folder, target_id))
+
+    if problems:
+        raise CorpusError(problems)
+    return Corpus(entities, paths, refs)
+
+
+def _validate(model: type[Entity], source: Source, problems: list[Diagnostic]) -> Entity | None:
+    data = source.data
+    required = [n for n, f in model.model_fields.items() if f.is_required()]
+    if data is None:
+        problems.append(
+            source.at((), f"empty file (expected a mapping with at least: {', '.join(required)})")
+        )
+        return None
+    if not isinstance(data, dict):
+        problems.append(
+            source.at(
+                (),
+                f"expected a mapping of fields ({', '.join(required)}), "
+                f"found {_kind(data)}",
+            )
+        )
+        return None
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as exc:
+        for error in exc.errors():
+            problems.append(_diagnostic(model, source, error))
+        return None
+
+
+_PATTERN_HINTS = {
+    "^[a-z0-9]+(?:-[a-z0-9]+)*$": "a kebab-case ID such as 'concept-drift'",
+    "^[1-9][0-9]?(?:\\.[1-9][0-9]?)?$": 'a section number such as "3" or "3.1"',
+    "^10\\.\\d{4,9}/\\S+$": "a DOI such as 10.1145/3533378 (without https://doi.org/)",
+    "^https?://\\S+$": "an http(s) URL",
+    "^https://\\S+$": "an https URL",
+}
+
+
+def _diagnostic(model: type[Entity], source: Source, error: Any) -> Diagnostic:
+    loc: Loc = tuple(error["loc"])
+    kind = error["type"]
+    value = error.get("input")
+    if kind == "extra_forbidden":
+        allowed = _fields_at(model, loc[:-1])
+        hint = did_you_mean(str(loc[-1]), allowed)
+        return source.at(
+            loc,
+            f"{_dotted(loc)}: unknown key{hint} (allowed here: {', '.join(allowed)})",
+            value=False,
+        )
+    if kind == "missing":
+        return source.at(loc[:-1], f"{_dotted(loc)}: missing required field", value=False)
+    if kind == "string_pattern_mismatch":
+        pattern = error.get("ctx", {}).get("pattern", "")
+        expected = _PATTERN_HINTS.get(pattern, f"text matching {pattern}")
+        return source.at(loc, f"{_dotted(loc)}: expected {expected}, found {value!r}")
+    if kind == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
+        return source.at(
+            loc, f"{_dotted(loc)}: expected text, found the number {value!r} (put it in quotes)"
+        )
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        choices = [c.strip(" '") for c in expected.replace(" or ", ", ").split(",")]
+        hint = did_you_mean(str(value), choices)
+        return source.at(
+            loc, f"{_dotted(loc)}: {value!r} is not allowed{hint} (expected {expected})"
+        )
+    if kind in _EXPECTED:
+        return source.at(loc, f"{_dotted(loc)}: expected {_EXPECTED[kind]}, found {_kind(value)}")
+    message = error["msg"]
+    if kind == "value_error":
+        message = message.removeprefix("Value error, ")
+    return source.at(loc, f"{_dotted(loc) or 'file'}: {message}")
+
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+}
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    return f"{type(value).__name__} {value!r}"
+
+
+def _dotted(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _field_of(loc: Loc) -> str:
+    return ".".join(str(p) for p in loc if not isinstance(p, int))
+
+
+def _fields_at(model: type[Strict], loc: Loc) -> list[str]:
+    """The keys allowed at ``loc`` inside ``model`` (for 'did you mean' hints)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part) if _is_model(current) else None
+        if info is None:
+            return []
+        current = next((a for a in _flatten(info.annotation) if _is_model(a)), None)
+    return list(current.model_fields) if _is_model(current) else []
+
+
+def _is_model(obj: Any) -> bool:
+    return isinstance(obj, type) and issubclass(obj, pydantic.BaseModel)
+
+
+def _flatten(annotation: Any) -> list[Any]:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType, list, typing.Annotated):
+        return [a for arg in typing.get_args(annotation) for a in _flatten(arg)]
+    return [annotation]
+
+
+def _references(obj: Strict, loc: Loc) -> list[tuple[Loc, str, str]]:
+    """Every (loc, folder, id) that ``obj`` points at, read from the RefTo markers."""
+    found: list[tuple[Loc, str, str]] = []
+    for name, info in type(obj).model_fields.items():
+        value = getattr(obj, name)
+        target = next((m.folder for m in info.metadata if isinstance(m, RefTo)), None)
+        if target is not None:
+            if isinstance(value, str):
+                found.append(((*loc, name), target, value))
+            elif isinstance(value, list):
+                found.extend(((*loc, name, i), target, v) for i, v in enumerate(value))
+        elif isinstance(value, Strict):
+            found.extend(_references(value, (*loc, name)))
+    return found

@@ -1,0 +1,314 @@
+"""The corpus schema, declared once: one pydantic model per folder of ``data/``.
+
+Everything else derives from these models: validation of the YAML files, the exported JSON
+Schema in ``data/schema/``, reference checks and backlinks (through :class:`RefTo` markers on
+fields). This module imports nothing from the rest of the package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80),
+    Field(description="A kebab-case ID: lower-case letters, digits and single hyphens."),
+]
+
+Version = Literal["arxiv_2020", "acm_2022"]
+"""The two versions of the survey: arXiv 2011.09926 v1 (2020) and ACM Computing Surveys (2022)."""
+
+VERSIONS: dict[str, str] = {
+    "arxiv_2020": "arXiv 2020",
+    "acm_2022": "ACM 2022",
+}
+
+Confidence = Literal["paper", "corroborated", "single-source", "unconfirmed"]
+"""How well a fact is confirmed; mirrors the tags of FACTS.md ([paper], [2+], [1], [unconfirmed])."""
+
+CONFIDENCES: dict[str, str] = {
+    "paper": "Seen in the paper's own text",
+    "corroborated": "Two or more independent summaries of the paper agree",
+    "single-source": "One summary of the paper",
+    "unconfirmed": "Not confirmed by any source; to be checked against the paper",
+}
+
+Industry = Literal[
+    "cross-industry",
+    "arts-and-media",
+    "e-commerce",
+    "finance",
+    "healthcare",
+    "internet-services",
+    "manufacturing",
+    "ml-research",
+    "public-sector",
+    "science",
+    "security-research",
+    "software-engineering",
+    "space",
+    "telecom",
+    "transport",
+    "travel",
+]
+
+INDUSTRIES: dict[str, str] = {
+    "cross-industry": "Cross-industry",
+    "arts-and-media": "Arts and media",
+    "e-commerce": "E-commerce",
+    "finance": "Finance and banking",
+    "healthcare": "Healthcare",
+    "internet-services": "Internet services",
+    "manufacturing": "Manufacturing",
+    "ml-research": "ML research",
+    "public-sector": "Public sector",
+    "science": "Science",
+    "security-research": "Security research",
+    "software-engineering": "Software engineering",
+    "space": "Space",
+    "telecom": "Telecommunications",
+    "transport": "Transport and automotive",
+    "travel": "Travel",
+}
+
+SectionNumber = Annotated[
+    str,
+    StringConstraints(pattern=r"^[1-9][0-9]?(?:\.[1-9][0-9]?)?$"),
+    Field(description='A section number of the paper, quoted in YAML: "3" or "3.1".'),
+]
+
+Markdown = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=4000),
+    Field(description="Markdown text, written in our own words. Raw HTML is not rendered."),
+]
+
+
+@dataclass(frozen=True)
+class RefTo:
+    """Marks a field as holding the ID (or IDs) of entities in ``data/<folder>/``."""
+
+    folder: str
+
+
+class Strict(BaseModel):
+    """Base of every model: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Provenance(Strict):
+    """How well an entry is confirmed against the paper."""
+
+    confidence: Confidence = Field(
+        description="paper | corroborated | single-source | unconfirmed (the FACTS.md tags)."
+    )
+    note: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="What exactly is unconfirmed or disputed, in one or two sentences.",
+    )
+
+
+class Sections(Strict):
+    """Section numbers of one part of the paper in each version; absent where it has none."""
+
+    arxiv_2020: SectionNumber | None = Field(default=None, description="Number in arXiv v1 (2020).")
+    acm_2022: SectionNumber | None = Field(default=None, description="Number in ACM CSUR (2022).")
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> Sections:
+        if self.arxiv_2020 is None and self.acm_2022 is None:
+            raise ValueError("give the section number in at least one version")
+        return self
+
+    def versions(self) -> list[str]:
+        """The versions that have this section, oldest first."""
+        return [v for v in VERSIONS if getattr(self, v) is not None]
+
+
+class Placements(Strict):
+    """Where a challenge sits in Table 1 of each version: the step's ID, absent if not listed."""
+
+    arxiv_2020: Annotated[Slug | None, RefTo("steps")] = Field(
+        default=None, description="Step under which Table 1 of arXiv v1 (2020) lists it."
+    )
+    acm_2022: Annotated[Slug | None, RefTo("steps")] = Field(
+        default=None, description="Step under which Table 1 of ACM CSUR (2022) lists it."
+    )
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> Placements:
+        if self.arxiv_2020 is None and self.acm_2022 is None:
+            raise ValueError("list the step of at least one version of Table 1")
+        return self
+
+    def versions(self) -> list[str]:
+        """The versions whose Table 1 lists the challenge, oldest first."""
+        return [v for v in VERSIONS if getattr(self, v) is not None]
+
+    def latest(self) -> str:
+        """The step in the newest version that lists the challenge."""
+        return self.acm_2022 or self.arxiv_2020 or ""
+
+
+class Entity(Strict):
+    """Fields shared by every corpus entry."""
+
+    folder: ClassVar[str]
+    label: ClassVar[str]
+
+    id: Slug = Field(description="Permanent ID; equals the file name without .yaml. Never change it.")
+    title: str = Field(min_length=2, max_length=200, description="Display title.")
+    summary: Markdown = Field(description="What it is, in two to five sentences of our own words.")
+    provenance: Provenance = Field(description="How well this entry is confirmed.")
+
+
+class Stage(Entity):
+    """A stage of the deployment workflow, or the cross-cutting aspects (data/stages/)."""
+
+    folder: ClassVar[str] = "stages"
+    label: ClassVar[str] = "Stage"
+
+    order: int = Field(ge=1, le=20, description="Position in the paper's order.")
+    sections: Sections = Field(description="The paper section of this stage in each version.")
+    cross_cutting: bool = Field(
+        default=False, description="True for the cross-cutting aspects, which span every stage."
+    )
+
+
+class Step(Entity):
+    """A workflow step, or a cross-cutting aspect such as Ethics (data/steps/)."""
+
+    folder: ClassVar[str] = "steps"
+    label: ClassVar[str] = "Step"
+
+    stage: Annotated[Slug, RefTo("stages")] = Field(description="The stage this step belongs to.")
+    order: int = Field(ge=1, le=20, description="Position within its stage.")
+    sections: Sections = Field(description="The paper subsection of this step in each version.")
+
+
+class Challenge(Entity):
+    """A consideration, issue or concern of Table 1 (data/challenges/)."""
+
+    folder: ClassVar[str] = "challenges"
+    label: ClassVar[str] = "Challenge"
+
+    placements: Placements = Field(description="Its Table 1 step in each version that lists it.")
+    in_production: Markdown | None = Field(
+        default=None, description="Why it bites in production: consequences, in our own words."
+    )
+    aliases: list[Annotated[str, StringConstraints(min_length=2, max_length=200)]] = Field(
+        default=[], description="Other names, e.g. the abbreviated wording of a table reproduction."
+    )
+    keywords: list[Annotated[str, StringConstraints(min_length=2, max_length=60)]] = Field(
+        default=[], description="Key terms a reader may search for."
+    )
+    references: Annotated[list[Slug], RefTo("references")] = Field(
+        default=[], description="Works the paper cites for the challenge itself (not its cases)."
+    )
+
+
+class CaseStudy(Entity):
+    """A real-world case study, example or piece of evidence from the survey (data/case-studies/)."""
+
+    folder: ClassVar[str] = "case-studies"
+    label: ClassVar[str] = "Case study"
+
+    kind: Literal["case-study", "example", "evidence"] = Field(
+        description="case-study: one deployment; example: a domain or incident named in passing; "
+        "evidence: a study or survey quoted as support."
+    )
+    organisation: str = Field(
+        min_length=2, max_length=200, description="Organisation, or the domain where there is none."
+    )
+    industry: Industry = Field(description="Industry or domain, from a closed vocabulary.")
+    lessons: Markdown = Field(description="What was learned, in our own words.")
+    figures: list[Annotated[str, StringConstraints(min_length=2, max_length=300)]] = Field(
+        default=[], description="Concrete figures, each with its unit and what it measures."
+    )
+    challenges: Annotated[list[Slug], RefTo("challenges")] = Field(
+        min_length=1, description="The challenges this case illustrates."
+    )
+    versions: list[Version] = Field(
+        default=["arxiv_2020", "acm_2022"],
+        min_length=1,
+        description="The versions of the survey that discuss the case.",
+    )
+    source: Annotated[Slug | None, RefTo("references")] = Field(
+        description="The primary source, or null where the survey's source is not identified "
+        "(then say so in provenance.note)."
+    )
+    references: Annotated[list[Slug], RefTo("references")] = Field(
+        default=[], description="Further works about the case."
+    )
+
+
+class Solution(Entity):
+    """A tool, practice or holistic approach that addresses challenges (data/solutions/)."""
+
+    folder: ClassVar[str] = "solutions"
+    label: ClassVar[str] = "Solution"
+
+    kind: Literal["tool", "practice", "holistic-approach"] = Field(
+        description="tool: a product, library or service; practice: a technique or way of "
+        "working; holistic-approach: a rethink of process or architecture (the paper's §8.2)."
+    )
+    steps: Annotated[list[Slug], RefTo("steps")] = Field(
+        min_length=1, description="Workflow steps where it helps."
+    )
+    challenges: Annotated[list[Slug], RefTo("challenges")] = Field(
+        min_length=1, description="Challenges it addresses."
+    )
+    versions: list[Version] = Field(
+        default=["arxiv_2020", "acm_2022"],
+        min_length=1,
+        description="The versions of the survey that name it.",
+    )
+    homepage: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = Field(
+        default=None, description="Project or product homepage (https)."
+    )
+    references: Annotated[list[Slug], RefTo("references")] = Field(
+        default=[], description="Works that describe it."
+    )
+
+
+class Reference(Entity):
+    """A cited work (data/references/)."""
+
+    folder: ClassVar[str] = "references"
+    label: ClassVar[str] = "Reference"
+
+    summary: Markdown | None = Field(  # type: ignore[assignment]
+        default=None, description="What the work is about, in one or two sentences."
+    )
+    authors: list[Annotated[str, StringConstraints(min_length=2, max_length=120)]] = Field(
+        min_length=1, description="Authors in order, or the corporate author."
+    )
+    year: int | None = Field(ge=1900, le=2100, description="Year of publication; null if unknown.")
+    venue: str | None = Field(
+        default=None, max_length=300, description="Journal, conference, publisher or website."
+    )
+    kind: Literal["paper", "preprint", "report", "book", "article", "blog", "guide", "talk"] = Field(
+        description="What sort of work it is."
+    )
+    doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = Field(
+        default=None, description="DOI without the https://doi.org/ prefix."
+    )
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = Field(
+        default=None, description="Stable URL (arXiv abstract, publisher page)."
+    )
+    details: Literal["record", "unconfirmed"] = Field(
+        description="record: these bibliographic details match the work's own publication record; "
+        "unconfirmed: not checked."
+    )
+    ref_numbers: dict[Version, int] = Field(
+        default={}, description="The paper's reference number in each version, only where confirmed."
+    )
+
+
+MODELS: tuple[type[Entity], ...] = (Stage, Step, Challenge, CaseStudy, Solution, Reference)
+"""Every collection, in the order pages and diagnostics list them."""

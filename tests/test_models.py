@@ -1,0 +1,107 @@
+"""The schema: what a valid entry looks like, and what the models refuse."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pydantic
+import pytest
+
+from kb.models import CaseStudy, Challenge, Placements, Reference, Sections
+
+
+def make_challenge(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": "concept-drift",
+        "title": "Concept drift",
+        "placements": {"arxiv_2020": "updating", "acm_2022": "updating"},
+        "summary": "The joint distribution of inputs and targets changes over time.",
+        "provenance": {"confidence": "corroborated"},
+    }
+    data.update(overrides)
+    return data
+
+
+def test_valid_challenge_loads() -> None:
+    challenge = Challenge.model_validate(make_challenge())
+    assert challenge.placements.versions() == ["arxiv_2020", "acm_2022"]
+    assert challenge.placements.latest() == "updating"
+
+
+def test_unknown_key_is_rejected() -> None:
+    with pytest.raises(pydantic.ValidationError, match="Extra inputs are not permitted"):
+        Challenge.model_validate(make_challenge(colour="red"))
+
+
+def test_id_must_be_kebab_case() -> None:
+    with pytest.raises(pydantic.ValidationError, match="pattern"):
+        Challenge.model_validate(make_challenge(id="Concept_Drift"))
+
+
+def test_placements_need_at_least_one_version() -> None:
+    with pytest.raises(pydantic.ValidationError, match="at least one version"):
+        Placements.model_validate({})
+
+
+def test_acm_only_challenge_has_latest_step_from_acm() -> None:
+    placements = Placements.model_validate({"acm_2022": "law"})
+    assert placements.versions() == ["acm_2022"]
+    assert placements.latest() == "law"
+
+
+def test_section_numbers_must_be_quoted_text() -> None:
+    with pytest.raises(pydantic.ValidationError):
+        Sections.model_validate({"arxiv_2020": 3.1})
+    assert Sections.model_validate({"acm_2022": "7.2"}).versions() == ["acm_2022"]
+
+
+def test_case_study_needs_a_challenge_and_an_explicit_source() -> None:
+    base = {
+        "id": "x-case",
+        "title": "A case",
+        "kind": "case-study",
+        "organisation": "Org",
+        "industry": "finance",
+        "summary": "Text.",
+        "lessons": "Text.",
+        "provenance": {"confidence": "single-source"},
+    }
+    with pytest.raises(pydantic.ValidationError) as info:
+        CaseStudy.model_validate({**base, "challenges": []})
+    fields = {e["loc"][0] for e in info.value.errors()}
+    assert fields == {"challenges", "source"}
+    case = CaseStudy.model_validate({**base, "challenges": ["a"], "source": None})
+    assert case.versions == ["arxiv_2020", "acm_2022"]
+
+
+def test_industry_is_a_closed_vocabulary() -> None:
+    with pytest.raises(pydantic.ValidationError, match="literal_error|Input should be"):
+        CaseStudy.model_validate(
+            {
+                "id": "x",
+                "title": "A case",
+                "kind": "case-study",
+                "organisation": "Org",
+                "industry": "banking",
+                "summary": "Text.",
+                "lessons": "Text.",
+                "challenges": ["a"],
+                "source": None,
+                "provenance": {"confidence": "paper"},
+            }
+        )
+
+
+def test_reference_doi_has_no_resolver_prefix() -> None:
+    base = {
+        "id": "r-2020",
+        "title": "A work",
+        "authors": ["A. Author"],
+        "year": 2020,
+        "kind": "paper",
+        "details": "record",
+        "provenance": {"confidence": "corroborated"},
+    }
+    assert Reference.model_validate({**base, "doi": "10.1145/3533378"}).doi == "10.1145/3533378"
+    with pytest.raises(pydantic.ValidationError):
+        Reference.model_validate({**base, "doi": "https://doi.org/10.1145/3533378"})

@@ -1,0 +1,122 @@
+"""End to end: the real site, built with ``mkdocs build --strict``, inspected as HTML."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, mkdocs_build
+from kb.corpus import load_corpus
+from kb.models import VERSIONS, CaseStudy, Challenge, Reference, Solution, Step
+
+pytestmark = pytest.mark.slow
+CORPUS = load_corpus(ROOT / "data")
+
+
+class Links(HTMLParser):
+    """Collects the href of every link in the article body."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_article = 0
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "article":
+            self.in_article += 1
+        elif tag == "a" and self.in_article:
+            self.hrefs.append(dict(attrs).get("href") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "article":
+            self.in_article -= 1
+
+
+def article_links(html: str) -> list[str]:
+    parser = Links()
+    parser.feed(html)
+    return parser.hrefs
+
+
+def page(site: Path, folder: str, entity_id: str) -> str:
+    return (site / folder / entity_id / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("challenge", CORPUS.all(Challenge), ids=lambda c: c.id)
+def test_challenge_page_shows_stage_step_and_both_section_numbers(
+    built_site: Path, challenge: Challenge
+) -> None:
+    html = page(built_site, "challenges", challenge.id)
+    links = article_links(html)
+    step = CORPUS.step_of(challenge)
+    assert f"../../stages/{step.stage}/" in links
+    assert f"../../steps/{step.id}/" in links
+    for version, label in VERSIONS.items():
+        placed = getattr(challenge.placements, version)
+        if placed:
+            number = getattr(CORPUS.get(Step, placed).sections, version)
+            assert re.search(rf"<td>{label}</td>\s*<td><a [^>]*>[^<]+</a></td>\s*<td>§{number}</td>", html)
+        else:
+            assert re.search(rf"<td>{label}</td>\s*<td>not listed</td>", html)
+
+
+def test_case_study_and_challenge_pages_link_both_ways(built_site: Path) -> None:
+    checked = 0
+    for case in CORPUS.all(CaseStudy):
+        case_links = article_links(page(built_site, "case-studies", case.id))
+        for challenge_id in case.challenges:
+            assert f"../../challenges/{challenge_id}/" in case_links
+            challenge_links = article_links(page(built_site, "challenges", challenge_id))
+            assert f"../../case-studies/{case.id}/" in challenge_links
+            checked += 1
+    assert checked >= len(CORPUS.all(CaseStudy))
+
+
+def test_solution_and_reference_pages_show_backlinks(built_site: Path) -> None:
+    for solution in CORPUS.all(Solution):
+        for challenge_id in solution.challenges:
+            links = article_links(page(built_site, "challenges", challenge_id))
+            assert f"../../solutions/{solution.id}/" in links
+    cited = 0
+    for ref in CORPUS.all(Reference):
+        html = page(built_site, "references", ref.id)
+        for model in (Challenge, CaseStudy, Solution):
+            for entry in CORPUS.referrers(ref, model):
+                assert f"../../{entry.folder}/{entry.id}/" in article_links(html)
+                cited += 1
+    assert cited > 0
+
+
+def test_collection_indexes_list_every_entry(built_site: Path) -> None:
+    for model in (Challenge, CaseStudy, Solution, Reference):
+        links = article_links((built_site / model.folder / "index.html").read_text())
+        for entity in CORPUS.all(model):
+            assert f"{entity.id}/" in links, (model.folder, entity.id)
+
+
+def test_site_makes_no_reference_to_google_fonts_or_cdns(built_site: Path) -> None:
+    for path in [built_site / "index.html", built_site / "challenges" / "index.html"]:
+        html = path.read_text()
+        assert "fonts.googleapis.com" not in html
+        assert "unpkg.com" not in html and "cdn.jsdelivr.net" not in html
+
+
+def test_broken_data_fails_the_mkdocs_build_without_traceback(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    for name in ("mkdocs.yml", "docs", "data", "scripts"):
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(src, project / name)
+    target = project / "data" / "challenges" / "concept-drift.yaml"
+    target.write_text(target.read_text().replace("title:", "titel:", 1))
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "data/challenges/concept-drift.yaml:" in result.stderr
+    assert "titel: unknown key (did you mean 'title'?)" in result.stderr
