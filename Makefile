@@ -4,13 +4,16 @@ MKDOCS  := .venv/bin/mkdocs
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: serve test site check schema build lint clean
+.PHONY: serve test test-browser site check schema build lint clean
 
 serve: .venv  ## Serve the site on http://127.0.0.1:8000 with live reload on data/ edits
 	$(MKDOCS) serve -a 127.0.0.1:8000
 
 test: .venv  ## Run the whole test suite (builds the real site)
 	$(PY) -m pytest -q
+
+test-browser: .venv  ## Only the browser tests; fails (not skips) when chromium is missing
+	KB_REQUIRE_BROWSER=1 $(PY) -m pytest -q -m browser
 
 site: .venv  ## Strict build into site/ (the previous site survives a failed build)
 	$(PY) scripts/build.py site

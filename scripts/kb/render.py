@@ -98,6 +98,15 @@ def render_site(corpus: Corpus) -> dict[str, str]:
     return dict(sorted(pages.items()))
 
 
+def page_sources(corpus: Corpus) -> dict[str, str]:
+    """``{page path: data file}`` for every entity page (for "edit this page" links)."""
+    return {
+        page_path(entity): corpus.path_of(entity)
+        for folder in corpus.entities.values()
+        for entity in folder.values()
+    }
+
+
 def write_pages(pages: dict[str, str], out_dir: Path) -> list[str]:
     """Write pages under ``out_dir``, touching only files whose content changed.
 
