@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT, mkdocs_build
 from kb.corpus import load_corpus
-from kb.models import VERSIONS, CaseStudy, Challenge, Reference, Solution, Step
+from kb.models import VERSIONS, CaseStudy, Challenge, PaperSection, Reference, Solution, Step
 
 pytestmark = pytest.mark.slow
 CORPUS = load_corpus(ROOT / "data")
@@ -92,7 +92,7 @@ def test_solution_and_reference_pages_show_backlinks(built_site: Path) -> None:
 
 
 def test_collection_indexes_list_every_entry(built_site: Path) -> None:
-    for model in (Challenge, CaseStudy, Solution, Reference):
+    for model in (Challenge, CaseStudy, Solution, Reference, PaperSection):
         links = article_links((built_site / model.folder / "index.html").read_text())
         for entity in CORPUS.all(model):
             assert f"{entity.id}/" in links, (model.folder, entity.id)

@@ -17,7 +17,19 @@ from typing import Any, TypeVar
 import pydantic
 
 from kb.diagnostics import CorpusError, Diagnostic, did_you_mean
-from kb.models import MODELS, CaseStudy, Challenge, Entity, RefTo, Solution, Stage, Step, Strict
+from kb.models import (
+    MODELS,
+    CaseStudy,
+    Challenge,
+    Entity,
+    PaperSection,
+    Reference,
+    RefTo,
+    Solution,
+    Stage,
+    Step,
+    Strict,
+)
 from kb.sources import Loc, Source, read_source
 
 E = TypeVar("E", bound=Entity)
@@ -111,6 +123,29 @@ class Corpus:
     def challenges_ever_under(self, step: Step) -> list[Challenge]:
         """Challenges that any version of Table 1 lists under ``step`` (moved ones included)."""
         return self.referrers(step, Challenge, "placements")
+
+    def paper_section_of(self, entity: Entity) -> PaperSection | None:
+        """The top-level section of the survey an entity belongs to (for grouping)."""
+        sections = self.all(PaperSection)
+        if isinstance(entity, PaperSection):
+            return entity
+        if isinstance(entity, Stage | Step | Challenge):
+            stage = self.stage_of(entity) if not isinstance(entity, Stage) else entity
+            return next((s for s in sections if s.stage == stage.id), None)
+        if isinstance(entity, Solution):
+            for section in sections:
+                if entity.kind in section.solution_kinds:
+                    return section
+            first: Entity = self.get(Challenge, entity.challenges[0])
+            return self.paper_section_of(first)
+        if isinstance(entity, CaseStudy):
+            return self.paper_section_of(self.get(Challenge, entity.challenges[0]))
+        if isinstance(entity, Reference):
+            for model in (PaperSection, Challenge, CaseStudy, Solution):
+                citing: list[Entity] = list(self.referrers(entity, model))
+                if citing:
+                    return self.paper_section_of(citing[0])
+        return None
 
     def related_challenges(self, challenge: Challenge) -> list[Challenge]:
         """Other challenges sharing a case study or a solution with ``challenge``."""
@@ -227,9 +262,43 @@ def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
             else:
                 refs.append(Ref(entity, _field_of(loc), target_folder, target_id))
 
+    if not broken[CaseStudy.folder]:  # a broken case study may be the one that illustrates it
+        problems.extend(_check_case_study_coverage(entities, sources, refs))
     if problems:
         raise CorpusError(problems)
     return Corpus(entities, paths, refs)
+
+
+def _check_case_study_coverage(
+    entities: dict[str, dict[str, Entity]], sources: dict[tuple[str, str], Source], refs: list[Ref]
+) -> list[Diagnostic]:
+    """A challenge either has a case study or says why not, so readers never meet a silent gap."""
+    illustrated = {
+        r.target_id
+        for r in refs
+        if isinstance(r.source, CaseStudy) and r.target_folder == Challenge.folder
+    }
+    problems = []
+    for challenge in entities[Challenge.folder].values():
+        assert isinstance(challenge, Challenge)
+        source = sources[(Challenge.folder, challenge.id)]
+        if challenge.id in illustrated and challenge.no_case_study:
+            problems.append(
+                source.at(
+                    ("no_case_study",),
+                    "no_case_study: a case study illustrates this challenge; remove this field",
+                    value=False,
+                )
+            )
+        elif challenge.id not in illustrated and not challenge.no_case_study:
+            problems.append(
+                source.at(
+                    ("id",),
+                    "no case study illustrates this challenge: list it in a case study's "
+                    "challenges, or say why there is none in no_case_study",
+                )
+            )
+    return problems
 
 
 def _validate(model: type[Entity], source: Source, problems: list[Diagnostic]) -> Entity | None:

@@ -210,6 +210,11 @@ class Challenge(Entity):
     references: Annotated[list[Slug], RefTo("references")] = Field(
         default=[], description="Works the paper cites for the challenge itself (not its cases)."
     )
+    no_case_study: str | None = Field(
+        default=None,
+        max_length=500,
+        description="Why no case study illustrates this challenge (required when none links here).",
+    )
 
 
 class CaseStudy(Entity):
@@ -310,5 +315,35 @@ class Reference(Entity):
     )
 
 
-MODELS: tuple[type[Entity], ...] = (Stage, Step, Challenge, CaseStudy, Solution, Reference)
+class PaperSection(Entity):
+    """A top-level section of the survey, numbered in each version (data/paper/)."""
+
+    folder: ClassVar[str] = "paper"
+    label: ClassVar[str] = "Paper section"
+
+    order: int = Field(ge=1, le=20, description="Position in the paper's table of contents.")
+    sections: Sections = Field(description="The section number in each version.")
+    subsections: list[Annotated[str, StringConstraints(min_length=2, max_length=200)]] = Field(
+        default=[], description='Subsection headings, e.g. "8.1 Tools and services".'
+    )
+    stage: Annotated[Slug | None, RefTo("stages")] = Field(
+        default=None, description="The workflow stage this section covers (sections 3 to 7)."
+    )
+    solution_kinds: list[Literal["tool", "practice", "holistic-approach"]] = Field(
+        default=[], description="Kinds of solution this section presents (section 8)."
+    )
+    references: Annotated[list[Slug], RefTo("references")] = Field(
+        default=[], description="Works cited in this section and not tied to a specific entry."
+    )
+
+
+MODELS: tuple[type[Entity], ...] = (
+    Stage,
+    Step,
+    Challenge,
+    CaseStudy,
+    Solution,
+    Reference,
+    PaperSection,
+)
 """Every collection, in the order pages and diagnostics list them."""

@@ -16,10 +16,21 @@ import jinja2
 
 from kb import models
 from kb.corpus import Corpus
-from kb.models import CaseStudy, Challenge, Entity, Reference, Solution, Stage, Step
+from kb.models import CaseStudy, Challenge, Entity, PaperSection, Reference, Solution, Stage, Step
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|!])")
+
+
+PLURALS: dict[type[Entity], str] = {
+    Stage: "Stages",
+    Step: "Steps",
+    Challenge: "Challenges",
+    CaseStudy: "Case studies",
+    Solution: "Solutions",
+    Reference: "References",
+    PaperSection: "Paper sections",
+}
 
 
 def page_path(entity: Entity) -> str:
@@ -35,6 +46,14 @@ def md_escape(text: str) -> str:
 def md_text(text: str) -> str:
     """Corpus prose as Markdown, with raw HTML neutralised so data can never inject markup."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def first_sentence(text: str, limit: int = 200) -> str:
+    """The first sentence of a text (for meta descriptions), cut at ``limit`` characters."""
+    text = " ".join(text.split())
+    match = re.match(r"(.+?[.!?])(\s|$)", text)
+    sentence = match.group(1) if match else text
+    return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
 
 
 def relative(target: str, here: str) -> str:
@@ -58,7 +77,9 @@ def make_env() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(link=link_to, md_escape=md_escape, md=md_text, rel=relative)
+    env.filters.update(
+        link=link_to, md_escape=md_escape, md=md_text, rel=relative, first_sentence=first_sentence
+    )
     env.globals.update(
         VERSIONS=models.VERSIONS,
         CONFIDENCES=models.CONFIDENCES,
@@ -78,7 +99,8 @@ def render_site(corpus: Corpus) -> dict[str, str]:
         # Templates stay readable with blank lines around blocks; collapse the runs they leave.
         pages[path] = _BLANK_RUNS.sub("\n\n", text).strip("\n") + "\n"
 
-    emit("index.md", "home.md.j2", stages=corpus.all(Stage))
+    emit("index.md", "home.md.j2", stages=corpus.all(Stage), paper=corpus.all(PaperSection))
+    emit("editorial-status.md", "editorial-status.md.j2", **_editorial_context(corpus))
     for model, template in _ENTITY_TEMPLATES.items():
         items = corpus.all(model)
         emit(
@@ -160,7 +182,7 @@ def _index_context(corpus: Corpus, model: type[Entity]) -> dict[str, Any]:
         solutions = corpus.all(Solution)
         kinds = ("tool", "practice", "holistic-approach")
         return {"groups": [(k, [s for s in solutions if s.kind == k]) for k in kinds]}
-    if model is Reference:
+    if model in (Reference, PaperSection):
         return {}
     raise AssertionError(model)
 
@@ -206,7 +228,15 @@ def _step_or_none(corpus: Corpus, step_id: str | None) -> Step | None:
 def _case_study_context(corpus: Corpus, item: Entity) -> dict[str, Any]:
     assert isinstance(item, CaseStudy)
     challenges = corpus.targets(item, Challenge, "challenges")
+    numbers: dict[str, list[str]] = {v: [] for v in item.versions}
+    for challenge in challenges:
+        for version in item.versions:
+            step_id = getattr(challenge.placements, version)
+            number = getattr(corpus.get(Step, step_id).sections, version) if step_id else None
+            if number and number not in numbers[version]:
+                numbers[version].append(number)
     return {
+        "section_numbers": {v: sorted(n) for v, n in numbers.items() if n},
         "challenges": [(c, corpus.step_of(c), corpus.stage_of(c)) for c in challenges],
         "source_ref": corpus.get(Reference, item.source) if item.source else None,
         "references": corpus.targets(item, Reference, "references"),
@@ -226,9 +256,69 @@ def _reference_context(corpus: Corpus, item: Entity) -> dict[str, Any]:
     assert isinstance(item, Reference)
     return {
         "cited_by": [
-            (model.label, corpus.referrers(item, model))
-            for model in (Challenge, CaseStudy, Solution)
+            (PLURALS[model], corpus.referrers(item, model))
+            for model in (PaperSection, Challenge, CaseStudy, Solution)
             if corpus.referrers(item, model)
+        ],
+    }
+
+
+def _paper_section_context(corpus: Corpus, item: Entity) -> dict[str, Any]:
+    assert isinstance(item, PaperSection)
+    stage = corpus.get(Stage, item.stage) if item.stage else None
+    steps = corpus.steps_of(stage) if stage else []
+    challenges = [c for step in steps for c in corpus.challenges_of(step)]
+    cases: dict[str, CaseStudy] = {}
+    for challenge in challenges:
+        for case in corpus.referrers(challenge, CaseStudy, "challenges"):
+            cases.setdefault(case.id, case)
+    solutions = [
+        s
+        for s in corpus.all(Solution)
+        if s.kind in item.solution_kinds or (stage and set(s.steps) & {st.id for st in steps})
+    ]
+    return {
+        "stage": stage,
+        "steps": [(step, corpus.challenges_of(step)) for step in steps],
+        "case_studies": sorted(cases.values(), key=lambda c: c.id),
+        "solutions": solutions,
+        "references": corpus.targets(item, Reference, "references"),
+    }
+
+
+def _editorial_context(corpus: Corpus) -> dict[str, Any]:
+    """Entries not yet confirmed against the paper's text, grouped by paper section."""
+    levels = ("unconfirmed", "single-source", "corroborated")
+    groups: dict[str, dict[str, list[Entity]]] = {}
+    for model in (Stage, Step, Challenge, CaseStudy, Solution, Reference, PaperSection):
+        for entity in corpus.all(model):
+            if entity.provenance.confidence == "paper":
+                continue
+            section = corpus.paper_section_of(entity)
+            key = section.id if section else ""
+            groups.setdefault(key, {level: [] for level in levels})
+            groups[key][entity.provenance.confidence].append(entity)
+    ordered = [(s, groups[s.id]) for s in corpus.all(PaperSection) if s.id in groups]
+    if "" in groups:
+        ordered.append((None, groups[""]))
+    counts = {
+        model.label: {
+            level: sum(e.provenance.confidence == level for e in corpus.all(model))
+            for level in (*levels, "paper")
+        }
+        for model in (Stage, Step, Challenge, CaseStudy, Solution, Reference, PaperSection)
+    }
+    return {
+        "groups": ordered,
+        "levels": levels,
+        "counts": counts,
+        "unsourced_cases": [c for c in corpus.all(CaseStudy) if c.source is None],
+        "unidentified_refs": [r for r in corpus.all(Reference) if not (r.doi or r.url)],
+        "unsourced_solutions": [
+            s
+            for s in corpus.all(Solution)
+            if not s.homepage
+            and not any(r.doi or r.url for r in corpus.targets(s, Reference, "references"))
         ],
     }
 
@@ -240,6 +330,7 @@ _CONTEXT: dict[type[Entity], Callable[[Corpus, Entity], dict[str, Any]]] = {
     CaseStudy: _case_study_context,
     Solution: _solution_context,
     Reference: _reference_context,
+    PaperSection: _paper_section_context,
 }
 
 _ENTITY_TEMPLATES: dict[type[Entity], str] = {
@@ -249,4 +340,5 @@ _ENTITY_TEMPLATES: dict[type[Entity], str] = {
     CaseStudy: "case-study.md.j2",
     Solution: "solution.md.j2",
     Reference: "reference.md.j2",
+    PaperSection: "paper-section.md.j2",
 }
