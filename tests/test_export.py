@@ -14,14 +14,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import jsonschema
 import pytest
 import yaml
 from conftest import ROOT
-from kb.cite import Site, bib_escape, bib_name, bibtex
+from kb.cite import SURVEY, Site, bib_escape, bib_name, bibtex
 from kb.corpus import FOLDERS, load_corpus
 from kb.export import export_files, write_files
-from kb.models import MODELS, Challenge, Entity, Reference
+from kb.models import MODELS, CaseStudy, Challenge, Entity, Reference
 from kb.render import render_site
 
 CORPUS = load_corpus(ROOT / "data")
@@ -286,6 +287,84 @@ def test_entry_pages_have_a_cite_section_before_provenance(built_site: Path) -> 
     assert "Cite this entry" not in index
 
 
+class HeadJsonLd(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_head = False
+        self.capture = False
+        self.scripts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "head":
+            self.in_head = True
+        elif tag == "script" and self.in_head and dict(attrs).get("type") == "application/ld+json":
+            self.capture = True
+            self.scripts.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "head":
+            self.in_head = False
+        elif tag == "script":
+            self.capture = False
+
+    def handle_data(self, data: str) -> None:
+        if self.capture:
+            self.scripts[-1] += data
+
+
+EXPECTED_TYPES = {
+    "stages": {"DefinedTerm"},
+    "steps": {"DefinedTerm"},
+    "challenges": {"DefinedTerm"},
+    "solutions": {"DefinedTerm"},
+    "case-studies": {"CreativeWork"},
+    "references": {
+        "ScholarlyArticle",
+        "Article",
+        "Book",
+        "Report",
+        "BlogPosting",
+        "CreativeWork",
+    },
+}
+
+
+@pytest.mark.slow
+def test_entry_pages_carry_schema_org_json_ld_in_their_head(built_site: Path) -> None:
+    for entity in ENTITIES:
+        parser = HeadJsonLd()
+        parser.feed((built_site / entity.folder / entity.id / "index.html").read_text())
+        assert len(parser.scripts) == 1, entity.id
+        data = json.loads(parser.scripts[0])
+        assert data["@context"] == "https://schema.org"
+        assert data["@type"] in EXPECTED_TYPES[entity.folder], entity.id
+        assert data["@id"] == f"{SITE_URL}{entity.folder}/{entity.id}/"
+        assert data["name"] == entity.title
+        if not isinstance(entity, Reference):
+            assert data["isBasedOn"]["@id"] == f"https://doi.org/{SURVEY['doi']}"
+    home = HeadJsonLd()
+    home.feed((built_site / "index.html").read_text())
+    assert home.scripts == []
+
+
+def test_theme_override_escapes_json_ld_so_data_cannot_close_the_script() -> None:
+    env = jinja2.Environment(
+        loader=jinja2.DictLoader(
+            {
+                "base.html": "<head>{% block extrahead %}{% endblock %}</head>",
+                "main.html": (ROOT / "overrides" / "main.html").read_text(),
+            }
+        )
+    )
+    evil = {"name": "</script><script>alert(1)</script> & <!--"}
+    html = env.get_template("main.html").render(page={"meta": {"jsonld": evil}})
+    script = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
+    assert script is not None
+    assert "<" not in script[1]
+    assert "&" not in script[1]
+    assert json.loads(script[1]) == evil
+
+
 # Citations -----------------------------------------------------------------------------------
 
 
@@ -352,14 +431,21 @@ def test_write_files_rewrites_only_changes_and_prunes_stale_exports(
     assert (out / "keep.md").exists()
 
 
-def test_render_without_a_site_has_no_cite_section(mini_data: Path) -> None:
+def test_render_without_a_site_has_no_cite_section_or_json_ld(mini_data: Path) -> None:
     corpus = load_corpus(mini_data)
     bare = render_site(corpus)["case-studies/twitter-data-dispersion.md"]
     assert "#cite" not in bare
+    assert "jsonld:" not in bare
     page = render_site(corpus, MINI_SITE)["case-studies/twitter-data-dispersion.md"]
     assert "## Cite this entry { #cite data-search-exclude }" in page
     assert "https://example.org/kb/case-studies/twitter-data-dispersion/" in page
     assert "[this entry as JSON](../api/case-studies/twitter-data-dispersion.json)" in page
+    front = yaml.safe_load(page.split("---\n")[1])
+    assert front["jsonld"]["@type"] == "CreativeWork"
+    assert front["jsonld"]["about"] == [
+        {"@id": f"https://example.org/kb/challenges/{c}/"}
+        for c in corpus.get(CaseStudy, "twitter-data-dispersion").challenges
+    ]
 
 
 def test_cli_build_writes_the_open_data_beside_the_pages(mini_data: Path, tmp_path: Path) -> None:

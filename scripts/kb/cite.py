@@ -1,8 +1,8 @@
-"""How others identify and cite an entry: stable URLs, BibTeX and a text citation.
+"""How others identify and cite an entry: stable URLs, BibTeX, a text citation, JSON-LD.
 
 Everything here is a pure function of one entity and the :class:`Site` it is published on; the
-renderer uses it for the "Cite this entry" sections, the exporter for the ``api/`` files.
-Nothing here reads files except :func:`project_version`.
+renderer uses it for the "Cite this entry" sections and the JSON-LD in each page's head, the
+exporter for the ``api/`` files. Nothing here reads files except :func:`project_version`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kb.models import Entity, Reference
+from kb.models import CaseStudy, Entity, Reference, Solution
 
 AUTHOR = "The Deploying ML KB contributors"
 """Who the knowledge base is credited to (also the author in CITATION.cff)."""
@@ -158,3 +158,74 @@ def entry_bibtex(entity: Entity, site: Site) -> str:
             ("note", bib_escape(f"Based on: {survey_citation()}")),
         ],
     )
+
+
+# JSON-LD (schema.org) ----------------------------------------------------------------------
+
+_REFERENCE_TYPES = {
+    "paper": "ScholarlyArticle",
+    "preprint": "ScholarlyArticle",
+    "article": "Article",
+    "book": "Book",
+    "report": "Report",
+    "blog": "BlogPosting",
+}
+
+
+def survey_json_ld() -> dict[str, Any]:
+    """The survey as a schema.org ScholarlyArticle (the work every entry is based on)."""
+    return {
+        "@type": "ScholarlyArticle",
+        "@id": f"https://doi.org/{SURVEY['doi']}",
+        "name": SURVEY["title"],
+        "author": [{"@type": "Person", "name": name} for name in SURVEY["authors"]],
+        "datePublished": str(SURVEY["year"]),
+        "isPartOf": {"@type": "Periodical", "name": SURVEY["journal"]},
+    }
+
+
+def json_ld(entity: Entity, site: Site) -> dict[str, Any]:
+    """The schema.org description of an entry, for a ``<script type="application/ld+json">``.
+
+    Stages, steps, challenges and solutions are terms of the knowledge base (``DefinedTerm``);
+    case studies are ``CreativeWork``; references are described as the work they are.
+    """
+    url = site.page_url(entity)
+    doc: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@id": url,
+        "url": url,
+        "name": entity.title,
+        "identifier": entity.id,
+        "inLanguage": "en",
+    }
+    if entity.summary:
+        doc["description"] = entity.summary
+    if isinstance(entity, Reference):
+        doc["@type"] = _REFERENCE_TYPES.get(entity.kind, "CreativeWork")
+        doc["author"] = [a for a in entity.authors if bib_name(a) != "others"]
+        if entity.year:
+            doc["datePublished"] = str(entity.year)
+        same = [f"https://doi.org/{entity.doi}"] if entity.doi else []
+        same += [entity.url] if entity.url else []
+        if same:
+            doc["sameAs"] = same
+        return doc
+    doc["isBasedOn"] = survey_json_ld()
+    if isinstance(entity, CaseStudy):
+        doc["@type"] = "CreativeWork"
+        doc["about"] = [{"@id": f"{site.url}challenges/{c}/"} for c in entity.challenges]
+        cited = ([entity.source] if entity.source else []) + entity.references
+        if cited:
+            doc["citation"] = [{"@id": f"{site.url}references/{r}/"} for r in cited]
+        return doc
+    doc["@type"] = "DefinedTerm"
+    doc["termCode"] = entity.id
+    doc["inDefinedTermSet"] = {
+        "@type": "DefinedTermSet",
+        "@id": f"{site.url}{entity.folder}/",
+        "name": f"{site.name}: {entity.folder.replace('-', ' ')}",
+    }
+    if isinstance(entity, Solution) and entity.homepage:
+        doc["sameAs"] = [entity.homepage]
+    return doc

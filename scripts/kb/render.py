@@ -64,6 +64,7 @@ def make_env() -> jinja2.Environment:
         bibtex=cite.bibtex,
         entry_bibtex=cite.entry_bibtex,
         cite_text=cite.cite_text,
+        jsonld=cite.json_ld,
     )
     env.globals.update(
         VERSIONS=models.VERSIONS,
@@ -79,8 +80,8 @@ def make_env() -> jinja2.Environment:
 def render_site(corpus: Corpus, site: Site | None = None) -> dict[str, str]:
     """Every generated page of the site, keyed by its path under ``docs/``.
 
-    With ``site``, entry pages also get a "Cite this entry" section and a link to their JSON
-    document.
+    With ``site``, entry pages also get a "Cite this entry" section, a link to their JSON
+    document and schema.org JSON-LD (``jsonld`` in the front matter, printed by the theme).
     """
     env = make_env()
     env.globals["SITE"] = site
