@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
 import posixpath
 import re
@@ -22,7 +24,7 @@ from conftest import ROOT
 from kb.cite import SURVEY, Site, bib_escape, bib_name, bibtex
 from kb.corpus import FOLDERS, load_corpus
 from kb.export import export_files, write_files
-from kb.models import MODELS, CaseStudy, Challenge, Entity, Reference
+from kb.models import MODELS, CaseStudy, Challenge, Entity, Reference, Stage
 from kb.render import render_site
 
 CORPUS = load_corpus(ROOT / "data")
@@ -365,7 +367,50 @@ def test_theme_override_escapes_json_ld_so_data_cannot_close_the_script() -> Non
     assert json.loads(script[1]) == evil
 
 
+@pytest.mark.slow
+def test_readme_example_fetches_the_challenges_of_one_stage(served_site: str) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Open data") :]
+    code = re.search(r"```python\n(.*?)```", section, re.DOTALL)
+    assert code is not None
+    base_line = f'BASE = "{SITE_URL}"\n'
+    assert base_line in code[1]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(code[1].replace(base_line, f'BASE = "{served_site}"\n'), {})
+    stage = re.search(r'\["stage"\] == "([a-z-]+)"', code[1])
+    assert stage is not None
+    expected = [
+        f"{c.id}: {c.title}"
+        for c in CORPUS.all(Challenge)
+        if CORPUS.stage_of(c) == CORPUS.get(Stage, stage[1])
+    ]
+    assert expected
+    assert out.getvalue().splitlines() == expected
+
+
 # Citations -----------------------------------------------------------------------------------
+
+
+def test_citation_cff_cites_the_project_version_and_the_survey() -> None:
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["cff-version"] == "1.2.0"
+    assert {"message", "title", "authors"} <= set(cff)
+    assert cff["version"] == VERSION
+    mkdocs = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert f"site_url: {cff['url']}" in mkdocs
+    assert f"site_name: {cff['title']}" in mkdocs
+    (survey,) = cff["references"]
+    assert survey["doi"] == SURVEY["doi"]
+    assert survey["title"] == SURVEY["title"]
+    assert survey["journal"] == SURVEY["journal"]
+    assert (survey["volume"], survey["issue"], survey["year"]) == (
+        SURVEY["volume"],
+        SURVEY["issue"],
+        SURVEY["year"],
+    )
+    names = [f"{a['given-names']} {a['family-names']}" for a in survey["authors"]]
+    assert names == SURVEY["authors"]
 
 
 @pytest.mark.parametrize(
