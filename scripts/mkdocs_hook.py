@@ -17,9 +17,12 @@ from mkdocs.structure.files import File, Files
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kb import CorpusError, load_corpus, render_site  # noqa: E402
+from kb.cite import Site, project_version  # noqa: E402
 from kb.diagnostics import format_diagnostics  # noqa: E402
+from kb.export import export_files  # noqa: E402
 
 _pages: dict[str, str] = {}
+_data_files: dict[str, bytes] = {}  # api/: JSON, CSV, JSON Schema, BibTeX
 
 
 def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
@@ -29,8 +32,11 @@ def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
         corpus = load_corpus(root / "data", root=root)
     except CorpusError as exc:
         raise PluginError("\n" + format_diagnostics(exc.diagnostics)) from None
+    site = Site(config.site_name, config.site_url or "/", project_version(root))
     _pages.clear()
-    _pages.update(render_site(corpus))
+    _pages.update(render_site(corpus, site))
+    _data_files.clear()
+    _data_files.update(export_files(corpus, site))
 
 
 def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
@@ -39,4 +45,8 @@ def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} clashes with a generated page: remove the file")
         files.append(File.generated(config, path, content=markdown))
+    for path, content in _data_files.items():
+        if files.get_file_from_path(path) is not None:
+            raise PluginError(f"docs/{path} clashes with a generated data file: remove the file")
+        files.append(File.generated(config, path, content=content))
     return files

@@ -31,6 +31,20 @@ def mini_data(tmp_path: Path) -> Path:
     return data
 
 
+_NOT_PROJECT = shutil.ignore_patterns(
+    ".git", ".venv", "site", "build", "node_modules", "__pycache__", ".*_cache", "*.egg-info"
+)
+
+
+def copy_project(dest: Path) -> Path:
+    """Copy the project (sources, data, config; no venv, output or caches) to ``dest``.
+
+    Tests that must change the corpus or the config work on such a copy, never on the repo.
+    """
+    shutil.copytree(ROOT, dest, ignore=_NOT_PROJECT)
+    return dest
+
+
 def mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
     """Run a strict ``mkdocs build`` of ``project`` into ``site_dir``."""
     return subprocess.run(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import copy_project
 
 pytestmark = pytest.mark.slow
 
@@ -43,14 +42,7 @@ def wait_for(url: str, needle: str, seconds: float) -> bool:
 
 
 def test_serve_rebuilds_a_page_after_its_yaml_changes(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("mkdocs.yml", "docs", "data", "scripts"):
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(src, project / name)
+    project = copy_project(tmp_path / "project")
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, mkdocs_build
+from conftest import ROOT, copy_project, mkdocs_build
 from kb.corpus import load_corpus
 from kb.models import VERSIONS, CaseStudy, Challenge, PaperSection, Reference, Solution, Step
 
@@ -106,14 +105,7 @@ def test_site_makes_no_reference_to_google_fonts_or_cdns(built_site: Path) -> No
 
 
 def test_broken_data_fails_the_mkdocs_build_without_traceback(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("mkdocs.yml", "docs", "data", "scripts"):
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(src, project / name)
+    project = copy_project(tmp_path / "project")
     target = project / "data" / "challenges" / "concept-drift.yaml"
     target.write_text(target.read_text().replace("title:", "titel:", 1))
     result = mkdocs_build(project, tmp_path / "site")

@@ -13,8 +13,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+import yaml
+
+from kb.cite import Site, project_version
 from kb.corpus import load_corpus
 from kb.diagnostics import CorpusError, format_diagnostics
+from kb.export import export_files, write_files
 from kb.render import render_site, write_pages
 from kb.schema import schema_files
 
@@ -48,10 +52,26 @@ def main(argv: list[str] | None = None) -> int:
         counts = ", ".join(f"{len(v)} {k}" for k, v in corpus.entities.items())
         print(f"corpus OK: {counts}")
         return 0
-    pages = render_site(corpus)
+    site_info = _site_info()
+    pages = render_site(corpus, site_info)
     written = write_pages(pages, args.out)
     print(f"{len(pages)} pages in {args.out} ({len(written)} changed)")
+    data_files = export_files(corpus, site_info)
+    written = write_files(data_files, args.out)
+    print(f"{len(data_files)} open-data files in {args.out / 'api'} ({len(written)} changed)")
     return 0
+
+
+def _site_info() -> Site:
+    """Site name and URL from mkdocs.yml (Python tags ignored), version from pyproject.toml."""
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
+    Loader.add_multi_constructor("!", lambda *_: None)
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    return Site(config["site_name"], config.get("site_url") or "/", project_version(ROOT))
 
 
 def _schema(folder: Path, *, check: bool) -> int:

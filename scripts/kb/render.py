@@ -14,7 +14,8 @@ from typing import Any
 
 import jinja2
 
-from kb import models
+from kb import cite, models
+from kb.cite import Site
 from kb.corpus import Corpus
 from kb.models import CaseStudy, Challenge, Entity, PaperSection, Reference, Solution, Stage, Step
 
@@ -80,18 +81,31 @@ def make_env() -> jinja2.Environment:
     env.filters.update(
         link=link_to, md_escape=md_escape, md=md_text, rel=relative, first_sentence=first_sentence
     )
+    env.filters.update(
+        bibtex=cite.bibtex,
+        entry_bibtex=cite.entry_bibtex,
+        cite_text=cite.cite_text,
+        jsonld=cite.json_ld,
+    )
     env.globals.update(
         VERSIONS=models.VERSIONS,
         CONFIDENCES=models.CONFIDENCES,
         INDUSTRIES=models.INDUSTRIES,
         page_path=page_path,
+        api_path=cite.api_path,
+        SITE=None,
     )
     return env
 
 
-def render_site(corpus: Corpus) -> dict[str, str]:
-    """Every generated page of the site, keyed by its path under ``docs/``."""
+def render_site(corpus: Corpus, site: Site | None = None) -> dict[str, str]:
+    """Every generated page of the site, keyed by its path under ``docs/``.
+
+    With ``site``, entry pages also get a "Cite this entry" section, a link to their JSON
+    document and schema.org JSON-LD (``jsonld`` in the front matter, printed by the theme).
+    """
     env = make_env()
+    env.globals["SITE"] = site
     pages: dict[str, str] = {}
 
     def emit(path: str, template: str, **context: Any) -> None:
