@@ -19,6 +19,7 @@ from kb.corpus import Corpus
 from kb.models import CaseStudy, Challenge, Entity, Reference, Solution, Stage, Step
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
+_SECTION = re.compile(r"^## (.+?) \{ #([A-Za-z0-9_-]+)(?: [^}]*)? \}$", re.MULTILINE)
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|!])")
 
 
@@ -40,6 +41,14 @@ def md_text(text: str) -> str:
 def relative(target: str, here: str) -> str:
     """The relative link from page ``here`` to page ``target`` (both ``.md`` paths)."""
     return posixpath.relpath(target, posixpath.dirname(here) or ".")
+
+
+def sections_of(markdown: str) -> list[tuple[str, str]]:
+    """The sections of a page: ``(heading, anchor)`` of every H2 with an explicit ``{ #id }``.
+
+    These anchors are part of an entry's permanent address (the URL ledger lists them).
+    """
+    return [(m.group(1), m.group(2)) for m in _SECTION.finditer(markdown)]
 
 
 def link_to(entity: Entity, here: str, anchor: str = "") -> str:
@@ -64,37 +73,56 @@ def make_env() -> jinja2.Environment:
         CONFIDENCES=models.CONFIDENCES,
         INDUSTRIES=models.INDUSTRIES,
         page_path=page_path,
+        RETIRED_STATUSES=models.RETIRED_STATUSES,
+        SITE_URL=None,
     )
     return env
 
 
-def render_site(corpus: Corpus) -> dict[str, str]:
-    """Every generated page of the site, keyed by its path under ``docs/``."""
+def render_site(corpus: Corpus, *, site_url: str | None = None) -> dict[str, str]:
+    """Every generated page of the site, keyed by its path under ``docs/``.
+
+    Args:
+        corpus: The loaded corpus.
+        site_url: The site's public root URL (``site_url`` of mkdocs.yml), for the absolute
+            permalinks that entry pages offer to copy; without it they are relative.
+    """
     env = make_env()
+    env.globals["SITE_URL"] = site_url.rstrip("/") + "/" if site_url else None
     pages: dict[str, str] = {}
 
-    def emit(path: str, template: str, **context: Any) -> None:
+    def render(path: str, template: str, **context: Any) -> str:
         text = env.get_template(template).render(here=path, corpus=corpus, **context)
         # Templates stay readable with blank lines around blocks; collapse the runs they leave.
-        pages[path] = _BLANK_RUNS.sub("\n\n", text).strip("\n") + "\n"
+        return _BLANK_RUNS.sub("\n\n", text).strip("\n") + "\n"
 
-    emit("index.md", "home.md.j2", stages=corpus.all(Stage))
+    def emit(path: str, template: str, **context: Any) -> None:
+        pages[path] = render(path, template, **context)
+
+    emit("index.md", "home.md.j2", stages=corpus.live(Stage))
     for model, template in _ENTITY_TEMPLATES.items():
-        items = corpus.all(model)
         emit(
             f"{model.folder}/index.md",
             f"{model.folder}-index.md.j2",
-            items=items,
+            items=corpus.live(model),
             **_index_context(corpus, model),
         )
-        for item in items:
+        for item in corpus.all(model):
+            context = dict(item=item, source=corpus.path_of(item), **_CONTEXT[model](corpus, item))
+            if not item.retired:
+                emit(page_path(item), template, **context)
+                continue
+            # A tombstone keeps the old page's section anchors, each pointing somewhere useful.
+            former = sections_of(render(page_path(item), template, **context))
             emit(
                 page_path(item),
-                template,
+                "tombstone.md.j2",
                 item=item,
                 source=corpus.path_of(item),
-                **_CONTEXT[model](corpus, item),
+                successors=[corpus.get(model, i) for i in item.replaced_by],
+                sections=former,
             )
+    emit("retired.md", "retired.md.j2", retired=corpus.retired())
     return dict(sorted(pages.items()))
 
 
@@ -133,7 +161,7 @@ def write_pages(pages: dict[str, str], out_dir: Path) -> list[str]:
 
 def _index_context(corpus: Corpus, model: type[Entity]) -> dict[str, Any]:
     """Groupings for a collection's index page."""
-    stages = corpus.all(Stage)
+    stages = corpus.live(Stage)
     if model in (Stage, Step):
         return {"groups": [(stage, corpus.steps_of(stage)) for stage in stages]}
     if model is Challenge:
@@ -144,11 +172,11 @@ def _index_context(corpus: Corpus, model: type[Entity]) -> dict[str, Any]:
             ],
             "case_counts": {
                 c.id: len(corpus.referrers(c, CaseStudy, "challenges"))
-                for c in corpus.all(Challenge)
+                for c in corpus.live(Challenge)
             },
         }
     if model is CaseStudy:
-        cases = corpus.all(CaseStudy)
+        cases = corpus.live(CaseStudy)
         return {
             "groups": [
                 (industry, [c for c in cases if c.industry == industry])
@@ -157,7 +185,7 @@ def _index_context(corpus: Corpus, model: type[Entity]) -> dict[str, Any]:
             ]
         }
     if model is Solution:
-        solutions = corpus.all(Solution)
+        solutions = corpus.live(Solution)
         kinds = ("tool", "practice", "holistic-approach")
         return {"groups": [(k, [s for s in solutions if s.kind == k]) for k in kinds]}
     if model is Reference:
