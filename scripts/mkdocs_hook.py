@@ -18,8 +18,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kb import CorpusError, load_corpus, render_site  # noqa: E402
 from kb.diagnostics import format_diagnostics  # noqa: E402
+from kb.ledger import ledger_problems  # noqa: E402
+from kb.permalinks import render_redirects  # noqa: E402
 
 _pages: dict[str, str] = {}
+_redirects: dict[str, str] = {}  # static HTML redirect pages, from redirect_from
 
 
 def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
@@ -29,8 +32,15 @@ def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
         corpus = load_corpus(root / "data", root=root)
     except CorpusError as exc:
         raise PluginError("\n" + format_diagnostics(exc.diagnostics)) from None
+    pages = render_site(corpus, site_url=config.site_url)
+    # Every URL and anchor of data/ledger.yaml must still resolve (and no ID may be reused).
+    problems = ledger_problems(corpus, pages, root / "data", root)
+    if problems:
+        raise PluginError("\n" + format_diagnostics(problems))
     _pages.clear()
-    _pages.update(render_site(corpus))
+    _pages.update(pages)
+    _redirects.clear()
+    _redirects.update(render_redirects(corpus, site_url=config.site_url))
 
 
 def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
@@ -39,4 +49,8 @@ def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} clashes with a generated page: remove the file")
         files.append(File.generated(config, path, content=markdown))
+    for path, html in _redirects.items():
+        if files.get_file_from_path(path) is not None:
+            raise PluginError(f"docs/{path} clashes with a generated redirect: remove the file")
+        files.append(File.generated(config, path, content=html))
     return files

@@ -13,8 +13,18 @@ import sys
 import tempfile
 from pathlib import Path
 
-from kb.corpus import load_corpus
+from kb.corpus import Corpus, load_corpus
 from kb.diagnostics import CorpusError, format_diagnostics
+from kb.ledger import (
+    LEDGER,
+    LedgerError,
+    dump_ledger,
+    ledger_problems,
+    merge_ledger,
+    published,
+    read_ledger,
+)
+from kb.permalinks import render_redirects
 from kb.render import render_site, write_pages
 from kb.schema import schema_files
 
@@ -29,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("check", help="validate the corpus and report every problem")
     build = commands.add_parser("build", help="write the generated Markdown pages to a folder")
     build.add_argument("--out", type=Path, default=ROOT / "build" / "pages")
+    build.add_argument("--site-url", help="public root URL, for absolute permalinks")
+    ledger = commands.add_parser("ledger", help="add the URLs the site publishes to the ledger")
+    ledger.add_argument("--check", action="store_true", help="fail if the ledger lacks some")
     site = commands.add_parser("site", help="strict MkDocs build, swapped into place on success")
     site.add_argument("--out", type=Path, default=ROOT / "site")
     schema = commands.add_parser("schema", help="write data/schema/*.schema.json from the models")
@@ -44,13 +57,47 @@ def main(argv: list[str] | None = None) -> int:
     except CorpusError as exc:
         print(format_diagnostics(exc.diagnostics), file=sys.stderr)
         return 1
+    root = args.data.resolve().parent
+    pages = render_site(corpus, site_url=getattr(args, "site_url", None))
+    problems = ledger_problems(corpus, pages, args.data, root)
+    if problems:
+        print(format_diagnostics(problems), file=sys.stderr)
+        return 1
+    if args.command == "ledger":
+        return _ledger(corpus, pages, args.data, check=args.check)
     if args.command == "check":
         counts = ", ".join(f"{len(v)} {k}" for k, v in corpus.entities.items())
         print(f"corpus OK: {counts}")
         return 0
-    pages = render_site(corpus)
-    written = write_pages(pages, args.out)
+    redirects = render_redirects(corpus, site_url=args.site_url)
+    written = write_pages(pages | redirects, args.out)
     print(f"{len(pages)} pages in {args.out} ({len(written)} changed)")
+    return 0
+
+
+def _ledger(corpus: Corpus, pages: dict[str, str], data: Path, *, check: bool) -> int:
+    """Add what the site publishes now to the ledger; it never removes anything."""
+    path = data / LEDGER
+    try:
+        ledger, _ = read_ledger(path, path.as_posix())
+    except LedgerError as exc:
+        print(format_diagnostics(exc.diagnostics), file=sys.stderr)
+        return 1
+    merged = merge_ledger(ledger, published(corpus, pages))
+    added = sorted(set(merged) - set(ledger))
+    changed = [u for u in merged if u in ledger and merged[u] != ledger[u]]
+    text = dump_ledger(merged)
+    if check:
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            print(f"checked {path}: up to date ({len(merged)} URLs)")
+            return 0
+        for url in added + changed:
+            print(f"{path}: {url} is not recorded yet (run: make ledger)", file=sys.stderr)
+        if not added + changed:
+            print(f"{path}: not in canonical form (run: make ledger)", file=sys.stderr)
+        return 1
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path}: {len(merged)} URLs ({len(added)} added, {len(changed)} updated)")
     return 0
 
 
