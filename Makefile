@@ -4,7 +4,7 @@ MKDOCS  := .venv/bin/mkdocs
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: serve test test-browser site check schema build lint clean
+.PHONY: serve test test-browser site check schema ledger build lint clean
 
 serve: .venv  ## Serve the site on http://127.0.0.1:8000 with live reload on data/ edits
 	$(MKDOCS) serve -a 127.0.0.1:8000
@@ -23,6 +23,9 @@ check: .venv  ## Validate the corpus only
 
 schema: .venv  ## Regenerate data/schema/*.schema.json from the models
 	$(PY) scripts/build.py schema
+
+ledger: .venv  ## Add the URLs and anchors the site publishes now to data/ledger.yaml (never removes)
+	$(PY) scripts/build.py ledger
 
 build: .venv  ## Write the generated Markdown pages to build/pages (for other site engines)
 	$(PY) scripts/build.py build

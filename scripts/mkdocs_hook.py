@@ -20,9 +20,12 @@ from kb import CorpusError, load_corpus, render_site  # noqa: E402
 from kb.cite import Site, project_version  # noqa: E402
 from kb.diagnostics import format_diagnostics  # noqa: E402
 from kb.export import export_files  # noqa: E402
+from kb.ledger import ledger_problems  # noqa: E402
+from kb.permalinks import render_redirects  # noqa: E402
 
 _pages: dict[str, str] = {}
 _data_files: dict[str, bytes] = {}  # api/: JSON, CSV, JSON Schema, BibTeX
+_redirects: dict[str, str] = {}  # static HTML redirect pages, from redirect_from
 
 
 def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
@@ -33,10 +36,17 @@ def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
     except CorpusError as exc:
         raise PluginError("\n" + format_diagnostics(exc.diagnostics)) from None
     site = Site(config.site_name, config.site_url or "/", project_version(root))
+    pages = render_site(corpus, site)
+    # Every URL and anchor of data/ledger.yaml must still resolve (and no ID may be reused).
+    problems = ledger_problems(corpus, pages, root / "data", root)
+    if problems:
+        raise PluginError("\n" + format_diagnostics(problems))
     _pages.clear()
-    _pages.update(render_site(corpus, site))
+    _pages.update(pages)
     _data_files.clear()
     _data_files.update(export_files(corpus, site))
+    _redirects.clear()
+    _redirects.update(render_redirects(corpus, site_url=config.site_url))
 
 
 def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
@@ -49,4 +59,8 @@ def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} clashes with a generated data file: remove the file")
         files.append(File.generated(config, path, content=content))
+    for path, html in _redirects.items():
+        if files.get_file_from_path(path) is not None:
+            raise PluginError(f"docs/{path} clashes with a generated redirect: remove the file")
+        files.append(File.generated(config, path, content=html))
     return files

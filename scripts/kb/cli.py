@@ -16,9 +16,19 @@ from pathlib import Path
 import yaml
 
 from kb.cite import Site, project_version
-from kb.corpus import load_corpus
+from kb.corpus import Corpus, load_corpus
 from kb.diagnostics import CorpusError, format_diagnostics
 from kb.export import export_files, write_files
+from kb.ledger import (
+    LEDGER,
+    LedgerError,
+    dump_ledger,
+    ledger_problems,
+    merge_ledger,
+    published,
+    read_ledger,
+)
+from kb.permalinks import render_redirects
 from kb.render import render_site, write_pages
 from kb.schema import schema_files
 
@@ -33,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("check", help="validate the corpus and report every problem")
     build = commands.add_parser("build", help="write the generated Markdown pages to a folder")
     build.add_argument("--out", type=Path, default=ROOT / "build" / "pages")
+    build.add_argument("--site-url", help="public root URL, for absolute permalinks")
+    ledger = commands.add_parser("ledger", help="add the URLs the site publishes to the ledger")
+    ledger.add_argument("--check", action="store_true", help="fail if the ledger lacks some")
     site = commands.add_parser("site", help="strict MkDocs build, swapped into place on success")
     site.add_argument("--out", type=Path, default=ROOT / "site")
     schema = commands.add_parser("schema", help="write data/schema/*.schema.json from the models")
@@ -48,13 +61,21 @@ def main(argv: list[str] | None = None) -> int:
     except CorpusError as exc:
         print(format_diagnostics(exc.diagnostics), file=sys.stderr)
         return 1
+    root = args.data.resolve().parent
+    site_info = _site_info(getattr(args, "site_url", None))
+    pages = render_site(corpus, site_info)
+    problems = ledger_problems(corpus, pages, args.data, root)
+    if problems:
+        print(format_diagnostics(problems), file=sys.stderr)
+        return 1
+    if args.command == "ledger":
+        return _ledger(corpus, pages, args.data, check=args.check)
     if args.command == "check":
         counts = ", ".join(f"{len(v)} {k}" for k, v in corpus.entities.items())
         print(f"corpus OK: {counts}")
         return 0
-    site_info = _site_info()
-    pages = render_site(corpus, site_info)
-    written = write_pages(pages, args.out)
+    redirects = render_redirects(corpus, site_url=site_info.url)
+    written = write_pages(pages | redirects, args.out)
     print(f"{len(pages)} pages in {args.out} ({len(written)} changed)")
     data_files = export_files(corpus, site_info)
     written = write_files(data_files, args.out)
@@ -62,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _site_info() -> Site:
+def _site_info(url: str | None = None) -> Site:
     """Site name and URL from mkdocs.yml (Python tags ignored), version from pyproject.toml."""
 
     class Loader(yaml.SafeLoader):
@@ -71,7 +92,34 @@ def _site_info() -> Site:
     Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
     Loader.add_multi_constructor("!", lambda *_: None)
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
-    return Site(config["site_name"], config.get("site_url") or "/", project_version(ROOT))
+    url = url or config.get("site_url") or "/"
+    return Site(config["site_name"], url, project_version(ROOT))
+
+
+def _ledger(corpus: Corpus, pages: dict[str, str], data: Path, *, check: bool) -> int:
+    """Add what the site publishes now to the ledger; it never removes anything."""
+    path = data / LEDGER
+    try:
+        ledger, _ = read_ledger(path, path.as_posix())
+    except LedgerError as exc:
+        print(format_diagnostics(exc.diagnostics), file=sys.stderr)
+        return 1
+    merged = merge_ledger(ledger, published(corpus, pages))
+    added = sorted(set(merged) - set(ledger))
+    changed = [u for u in merged if u in ledger and merged[u] != ledger[u]]
+    text = dump_ledger(merged)
+    if check:
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            print(f"checked {path}: up to date ({len(merged)} URLs)")
+            return 0
+        for url in added + changed:
+            print(f"{path}: {url} is not recorded yet (run: make ledger)", file=sys.stderr)
+        if not added + changed:
+            print(f"{path}: not in canonical form (run: make ledger)", file=sys.stderr)
+        return 1
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path}: {len(merged)} URLs ({len(added)} added, {len(changed)} updated)")
+    return 0
 
 
 def _schema(folder: Path, *, check: bool) -> int:

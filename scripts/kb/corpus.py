@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import pydantic
 
 from kb.diagnostics import CorpusError, Diagnostic, did_you_mean
+from kb.lifecycle import check_lifecycle, reference_problem
 from kb.models import (
     MODELS,
     CaseStudy,
@@ -68,6 +69,19 @@ class Corpus:
         items: list[Any] = list(self.entities[model.folder].values())
         return sorted(items, key=lambda e: (getattr(e, "order", 0), e.id))
 
+    def live(self, model: type[E]) -> list[E]:
+        """Active entities of one collection, in display order: what lists, search and the
+        matrix show (retired entries keep only a tombstone page)."""
+        return [e for e in self.all(model) if not e.retired]
+
+    def retired(self) -> list[Entity]:
+        """Every retired entity (deprecated, merged or split), by collection then ID."""
+        return [
+            e
+            for folder in self.entities.values()
+            for e in sorted((e for e in folder.values() if e.retired), key=lambda e: e.id)
+        ]
+
     def get(self, model: type[E], entity_id: str) -> E:
         """One entity; the ID must exist (references are checked at load time)."""
         entity = self.entities[model.folder][entity_id]
@@ -79,11 +93,16 @@ class Corpus:
         return self.paths[(entity.folder, entity.id)]
 
     def referrers(self, target: Entity, model: type[E], field_name: str | None = None) -> list[E]:
-        """Entities of ``model`` that point at ``target`` (through ``field_name`` if given)."""
+        """Live entities of ``model`` that point at ``target`` (through ``field_name`` if given).
+
+        Retired entries keep their references, but they no longer count as backlinks.
+        """
         found: dict[str, E] = {}
         for ref in self._back.get((target.folder, target.id), []):
-            if isinstance(ref.source, model) and (
-                field_name is None or ref.field.split(".")[0] == field_name
+            if (
+                isinstance(ref.source, model)
+                and not ref.source.retired
+                and (field_name is None or ref.field.split(".")[0] == field_name)
             ):
                 found[ref.source.id] = ref.source
         return sorted(found.values(), key=lambda e: (getattr(e, "order", 0), e.id))
@@ -261,6 +280,10 @@ def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
                 problems.append(source.at(loc, f"{dotted}: {target_id!r} is listed twice"))
             else:
                 refs.append(Ref(entity, _field_of(loc), target_folder, target_id))
+                retired = reference_problem(entity, dotted, entities[target_folder][target_id])
+                if retired:
+                    problems.append(source.at(loc, retired))
+    problems.extend(check_lifecycle(entities, sources, broken))
 
     if not broken[CaseStudy.folder]:  # a broken case study may be the one that illustrates it
         problems.extend(_check_case_study_coverage(entities, sources, refs))
@@ -276,7 +299,9 @@ def _check_case_study_coverage(
     illustrated = {
         r.target_id
         for r in refs
-        if isinstance(r.source, CaseStudy) and r.target_folder == Challenge.folder
+        if isinstance(r.source, CaseStudy)
+        and not r.source.retired
+        and r.target_folder == Challenge.folder
     }
     problems = []
     for challenge in entities[Challenge.folder].values():

@@ -86,6 +86,24 @@ Markdown = Annotated[
     Field(description="Markdown text, written in our own words. Raw HTML is not rendered."),
 ]
 
+Status = Literal["active", "deprecated", "merged", "split"]
+"""An entry's lifecycle: every status but ``active`` retires it (rules: docs/contributing.md)."""
+
+RETIRED_STATUSES: dict[str, str] = {
+    "deprecated": "Deprecated",
+    "merged": "Merged",
+    "split": "Split",
+}
+
+RedirectSource = Annotated[
+    str,
+    StringConstraints(pattern=r"^(?:[a-z-]+/)?[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=120),
+    Field(
+        description="A former ID or another spelling, in this collection ('old-id') or in "
+        "another one ('case-studies/old-id')."
+    ),
+]
+
 
 @dataclass(frozen=True)
 class RefTo:
@@ -165,6 +183,30 @@ class Entity(Strict):
     title: str = Field(min_length=2, max_length=200, description="Display title.")
     summary: Markdown = Field(description="What it is, in two to five sentences of our own words.")
     provenance: Provenance = Field(description="How well this entry is confirmed.")
+    status: Status = Field(
+        default="active",
+        description="active, or retired: deprecated (withdrawn), merged (into one entry) or split "
+        "(into several). A retired entry keeps its file and a tombstone page at its URL.",
+    )
+    replaced_by: list[Slug] = Field(
+        default=[],
+        description="IDs in the same collection that replace a retired entry: exactly one when "
+        "merged, two or more when split, optional when deprecated; none when active.",
+    )
+    retired_reason: Markdown | None = Field(
+        default=None,
+        description="Why the entry was retired, in our own words; required unless active.",
+    )
+    redirect_from: list[RedirectSource] = Field(
+        default=[],
+        description="Former IDs and other spellings whose URLs redirect here (a rename keeps "
+        "the old ID here forever).",
+    )
+
+    @property
+    def retired(self) -> bool:
+        """True for a deprecated, merged or split entry (it keeps only a tombstone page)."""
+        return self.status != "active"
 
 
 class Stage(Entity):

@@ -20,6 +20,7 @@ from kb.corpus import Corpus
 from kb.models import CaseStudy, Challenge, Entity, PaperSection, Reference, Solution, Stage, Step
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
+_SECTION = re.compile(r"^## (.+?) \{ #([A-Za-z0-9_-]+)(?: [^}]*)? \}$", re.MULTILINE)
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|!])")
 
 
@@ -62,6 +63,14 @@ def relative(target: str, here: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(here) or ".")
 
 
+def sections_of(markdown: str) -> list[tuple[str, str]]:
+    """The sections of a page: ``(heading, anchor)`` of every H2 with an explicit ``{ #id }``.
+
+    These anchors are part of an entry's permanent address (the URL ledger lists them).
+    """
+    return [(m.group(1), m.group(2)) for m in _SECTION.finditer(markdown)]
+
+
 def link_to(entity: Entity, here: str, anchor: str = "") -> str:
     """A Markdown link to an entity's page, relative to the page being rendered."""
     target = relative(page_path(entity), here) + (f"#{anchor}" if anchor else "")
@@ -94,6 +103,8 @@ def make_env() -> jinja2.Environment:
         page_path=page_path,
         api_path=cite.api_path,
         SITE=None,
+        RETIRED_STATUSES=models.RETIRED_STATUSES,
+        SITE_URL=None,
     )
     return env
 
@@ -102,35 +113,49 @@ def render_site(corpus: Corpus, site: Site | None = None) -> dict[str, str]:
     """Every generated page of the site, keyed by its path under ``docs/``.
 
     With ``site``, entry pages also get a "Cite this entry" section, a link to their JSON
-    document and schema.org JSON-LD (``jsonld`` in the front matter, printed by the theme).
+    document, schema.org JSON-LD (``jsonld`` in the front matter, printed by the theme) and
+    absolute permalinks to copy; without it, permalinks are relative.
     """
     env = make_env()
     env.globals["SITE"] = site
+    env.globals["SITE_URL"] = site.url if site else None
     pages: dict[str, str] = {}
 
-    def emit(path: str, template: str, **context: Any) -> None:
+    def render(path: str, template: str, **context: Any) -> str:
         text = env.get_template(template).render(here=path, corpus=corpus, **context)
         # Templates stay readable with blank lines around blocks; collapse the runs they leave.
-        pages[path] = _BLANK_RUNS.sub("\n\n", text).strip("\n") + "\n"
+        return _BLANK_RUNS.sub("\n\n", text).strip("\n") + "\n"
 
-    emit("index.md", "home.md.j2", stages=corpus.all(Stage), paper=corpus.all(PaperSection))
+    def emit(path: str, template: str, **context: Any) -> None:
+        pages[path] = render(path, template, **context)
+
+    emit(
+        "index.md", "home.md.j2", stages=corpus.live(Stage), paper=corpus.live(PaperSection)
+    )
     emit("editorial-status.md", "editorial-status.md.j2", **_editorial_context(corpus))
     for model, template in _ENTITY_TEMPLATES.items():
-        items = corpus.all(model)
         emit(
             f"{model.folder}/index.md",
             f"{model.folder}-index.md.j2",
-            items=items,
+            items=corpus.live(model),
             **_index_context(corpus, model),
         )
-        for item in items:
+        for item in corpus.all(model):
+            context = dict(item=item, source=corpus.path_of(item), **_CONTEXT[model](corpus, item))
+            if not item.retired:
+                emit(page_path(item), template, **context)
+                continue
+            # A tombstone keeps the old page's section anchors, each pointing somewhere useful.
+            former = sections_of(render(page_path(item), template, **context))
             emit(
                 page_path(item),
-                template,
+                "tombstone.md.j2",
                 item=item,
                 source=corpus.path_of(item),
-                **_CONTEXT[model](corpus, item),
+                successors=[corpus.get(model, i) for i in item.replaced_by],
+                sections=former,
             )
+    emit("retired.md", "retired.md.j2", retired=corpus.retired())
     return dict(sorted(pages.items()))
 
 
@@ -169,7 +194,7 @@ def write_pages(pages: dict[str, str], out_dir: Path) -> list[str]:
 
 def _index_context(corpus: Corpus, model: type[Entity]) -> dict[str, Any]:
     """Groupings for a collection's index page."""
-    stages = corpus.all(Stage)
+    stages = corpus.live(Stage)
     if model in (Stage, Step):
         return {"groups": [(stage, corpus.steps_of(stage)) for stage in stages]}
     if model is Challenge:
@@ -180,11 +205,11 @@ def _index_context(corpus: Corpus, model: type[Entity]) -> dict[str, Any]:
             ],
             "case_counts": {
                 c.id: len(corpus.referrers(c, CaseStudy, "challenges"))
-                for c in corpus.all(Challenge)
+                for c in corpus.live(Challenge)
             },
         }
     if model is CaseStudy:
-        cases = corpus.all(CaseStudy)
+        cases = corpus.live(CaseStudy)
         return {
             "groups": [
                 (industry, [c for c in cases if c.industry == industry])
@@ -193,7 +218,7 @@ def _index_context(corpus: Corpus, model: type[Entity]) -> dict[str, Any]:
             ]
         }
     if model is Solution:
-        solutions = corpus.all(Solution)
+        solutions = corpus.live(Solution)
         kinds = ("tool", "practice", "holistic-approach")
         return {"groups": [(k, [s for s in solutions if s.kind == k]) for k in kinds]}
     if model in (Reference, PaperSection):
@@ -288,7 +313,7 @@ def _paper_section_context(corpus: Corpus, item: Entity) -> dict[str, Any]:
             cases.setdefault(case.id, case)
     solutions = [
         s
-        for s in corpus.all(Solution)
+        for s in corpus.live(Solution)
         if s.kind in item.solution_kinds or (stage and set(s.steps) & {st.id for st in steps})
     ]
     return {
@@ -305,19 +330,19 @@ def _editorial_context(corpus: Corpus) -> dict[str, Any]:
     levels = ("unconfirmed", "single-source", "corroborated")
     groups: dict[str, dict[str, list[Entity]]] = {}
     for model in (Stage, Step, Challenge, CaseStudy, Solution, Reference, PaperSection):
-        for entity in corpus.all(model):
+        for entity in corpus.live(model):
             if entity.provenance.confidence == "paper":
                 continue
             section = corpus.paper_section_of(entity)
             key = section.id if section else ""
             groups.setdefault(key, {level: [] for level in levels})
             groups[key][entity.provenance.confidence].append(entity)
-    ordered = [(s, groups[s.id]) for s in corpus.all(PaperSection) if s.id in groups]
+    ordered = [(s, groups[s.id]) for s in corpus.live(PaperSection) if s.id in groups]
     if "" in groups:
         ordered.append((None, groups[""]))
     counts = {
         model.label: {
-            level: sum(e.provenance.confidence == level for e in corpus.all(model))
+            level: sum(e.provenance.confidence == level for e in corpus.live(model))
             for level in (*levels, "paper")
         }
         for model in (Stage, Step, Challenge, CaseStudy, Solution, Reference, PaperSection)
@@ -326,11 +351,11 @@ def _editorial_context(corpus: Corpus) -> dict[str, Any]:
         "groups": ordered,
         "levels": levels,
         "counts": counts,
-        "unsourced_cases": [c for c in corpus.all(CaseStudy) if c.source is None],
-        "unidentified_refs": [r for r in corpus.all(Reference) if not (r.doi or r.url)],
+        "unsourced_cases": [c for c in corpus.live(CaseStudy) if c.source is None],
+        "unidentified_refs": [r for r in corpus.live(Reference) if not (r.doi or r.url)],
         "unsourced_solutions": [
             s
-            for s in corpus.all(Solution)
+            for s in corpus.live(Solution)
             if not s.homepage
             and not any(r.doi or r.url for r in corpus.targets(s, Reference, "references"))
         ],

@@ -1,0 +1,79 @@
+"""Permanent addresses: page URLs, and the redirect pages generated from ``redirect_from``.
+
+A redirect page is plain HTML (a canonical link, a meta refresh, and a line of JavaScript that
+keeps the ``#section`` of the incoming link), so it works on any static host and beside any site
+engine. It knows nothing of MkDocs: the hook adds the pages to the build as static files.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+
+from kb.corpus import Corpus
+from kb.lifecycle import redirect_url, url_of
+from kb.models import Entity
+
+__all__ = ["page_url", "redirect_targets", "render_redirects", "url_of"]
+
+
+def page_url(path: str) -> str:
+    """The URL path a generated page is served at: ``challenges/x.md`` -> ``/challenges/x/``."""
+    stem = path.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem.removesuffix("index")
+    else:
+        stem += "/"
+    return "/" + stem.lstrip("/")
+
+
+def redirect_targets(corpus: Corpus) -> dict[str, Entity]:
+    """``{redirect URL path: the entity it leads to}``, for every ``redirect_from`` value."""
+    found = {
+        redirect_url(entity, source): entity
+        for folder in corpus.entities.values()
+        for entity in folder.values()
+        for source in entity.redirect_from
+    }
+    return dict(sorted(found.items()))
+
+
+def render_redirects(corpus: Corpus, *, site_url: str | None = None) -> dict[str, str]:
+    """``{output path: HTML}`` of every redirect page, e.g. ``challenges/old/index.html``.
+
+    Links are relative, so the site works under any base path; the canonical link is absolute
+    when ``site_url`` is known.
+    """
+    pages = {}
+    for url, target in redirect_targets(corpus).items():
+        here = url.strip("/") + "/index.html"
+        target_url = url_of(target.folder, target.id)
+        href = posixpath.relpath(target_url.strip("/"), url.strip("/")) + "/"
+        canonical = site_url.rstrip("/") + target_url if site_url else href
+        pages[here] = _REDIRECT.format(
+            title=html.escape(target.title),
+            href=html.escape(href),
+            canonical=html.escape(canonical),
+            # </script> cannot occur in a JSON string of a relative slug path, but escape anyway.
+            script_href=json.dumps(href).replace("</", "<\\/"),
+        )
+    return pages
+
+
+_REDIRECT = """\
+<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Moved: {title}</title>
+<link rel="canonical" href="{canonical}">
+<meta name="robots" content="noindex">
+<script>location.replace({script_href} + location.search + location.hash)</script>
+<meta http-equiv="refresh" content="0; url={href}">
+</head>
+<body>
+<p>This page has moved to <a href="{href}">{title}</a>.</p>
+</body>
+</html>
+"""

@@ -1,0 +1,188 @@
+"""Permalinks that never break, checked on built sites and in a real browser.
+
+The ledger is read here with plain YAML and the built HTML is inspected directly, so these tests
+do not trust the code that writes the ledger or the redirect pages.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import ROOT, copy_project, mkdocs_build
+
+LEDGER = yaml.safe_load((ROOT / "data" / "ledger.yaml").read_text(encoding="utf-8"))
+SITE_URL = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
+REFRESH = re.compile(r'<meta http-equiv="refresh" content="0; url=([^"]+)">')
+CANONICAL = re.compile(r'<link rel="canonical" href="([^"]+)">')
+
+
+def html_at(site: Path, url: str) -> str:
+    path = site / url.strip("/") / "index.html"
+    assert path.is_file(), f"{url}: no page in the built site"
+    return path.read_text(encoding="utf-8")
+
+
+def resolve(site: Path, url: str) -> tuple[str, str]:
+    """Follow a generated redirect (if the page is one): the final URL path and its HTML."""
+    html = html_at(site, url)
+    refresh = REFRESH.search(html)
+    if refresh is None:
+        return url, html
+    target = posixpath.normpath(posixpath.join(url, refresh.group(1))) + "/"
+    assert CANONICAL.search(html).group(1) == SITE_URL.rstrip("/") + target  # type: ignore[union-attr]
+    return target, html_at(site, target)
+
+
+@pytest.mark.slow
+def test_every_ledger_url_and_anchor_resolves_in_the_built_site(built_site: Path) -> None:
+    assert len(LEDGER) > 250
+    redirects = 0
+    for url, record in LEDGER.items():
+        final, html = resolve(built_site, url)
+        assert (final != url) == (record["kind"] == "redirect"), url
+        redirects += final != url
+        assert REFRESH.search(html) is None, f"{url}: redirects twice"
+        for anchor in record.get("anchors", []):
+            assert f'id="{anchor}"' in html, f"{url}#{anchor} is missing from {final}"
+    assert redirects >= 1
+
+
+@pytest.mark.slow
+def test_entry_pages_show_an_absolute_permalink_from_site_url(built_site: Path) -> None:
+    html = html_at(built_site, "/challenges/concept-drift/")
+    url = f"{SITE_URL}challenges/concept-drift/"
+    assert f'<a class="kb-permalink__url" href="{url}">{url}</a>' in html
+    assert 'data-kb-title="Concept drift"' in html
+    index = json.loads((built_site / "search" / "search_index.json").read_text())
+    assert not [d for d in index["docs"] if "Copy Markdown link" in d["text"]]
+
+
+def check(project: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(project / "scripts" / "build.py"), "check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+RENAMED = (
+    "/challenges/concept-drift/ was published but nothing serves it now: "
+    "data/challenges/concept-drift.yaml is gone. Keep the file and retire the entry (status: "
+    "deprecated, merged or split), or, if it was renamed, add 'concept-drift' to redirect_from in "
+    "the entry that replaces it"
+)
+REMOVED = "/case-studies/marine-imaging-gear-drift/ was published but nothing serves it now"
+
+
+@pytest.mark.slow
+def test_guard_fails_the_build_on_a_renamed_and_a_removed_entry_until_fixed(
+    tmp_path: Path,
+) -> None:
+    project = copy_project(tmp_path / "project")
+    data = project / "data"
+    # Rename a challenge (and the references to it), and delete a case study.
+    old = data / "challenges" / "concept-drift.yaml"
+    new = data / "challenges" / "drift-of-concepts.yaml"
+    new.write_text(old.read_text().replace("id: concept-drift", "id: drift-of-concepts"))
+    old.unlink()
+    for path in data.glob("*/*.yaml"):
+        text = path.read_text()
+        path.write_text(re.sub(r"(?m)^(\s*- )concept-drift$", r"\1drift-of-concepts", text))
+    case = data / "case-studies" / "marine-imaging-gear-drift.yaml"
+    case_text = case.read_text()
+    case.unlink()
+
+    result = check(project)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert re.fullmatch(r"data/ledger\.yaml:\d+:1: " + re.escape(RENAMED), lines[1]), lines
+    assert re.fullmatch(r"data/ledger\.yaml:\d+:1: " + re.escape(REMOVED) + ": .*", lines[0])
+    assert lines[2:] == ["2 problems found in the corpus."]
+    built = mkdocs_build(project, tmp_path / "broken-site")
+    assert built.returncode == 1
+    assert "Traceback" not in built.stderr
+    assert lines[0] in built.stderr
+    assert lines[1] in built.stderr
+
+    # Fix: the renamed entry keeps its old ID as an alias; the removed one becomes a tombstone.
+    new.write_text(new.read_text() + "redirect_from: [concept-drift]\n")
+    case.write_text(
+        case_text
+        + "status: merged\nreplaced_by: [autoscout24-car-price-continuous-delivery]\n"
+        + "retired_reason: Folded into a broader case for this test.\n"
+    )
+    result = check(project)
+    assert result.returncode == 0, result.stderr
+    site = tmp_path / "site"
+    built = mkdocs_build(project, site)
+    assert built.returncode == 0, built.stderr
+
+    final, html = resolve(site, "/challenges/concept-drift/")
+    assert final == "/challenges/drift-of-concepts/"
+    assert 'id="solutions"' in html
+    tombstone = html_at(site, "/case-studies/marine-imaging-gear-drift/")
+    assert "Marine imaging: drift caused by changing camera gear" in tombstone
+    assert "Folded into a broader case for this test." in tombstone
+    assert 'href="../autoscout24-car-price-continuous-delivery/"' in tombstone
+    assert 'id="lessons"' in tombstone
+    assert 'id="figures"' in tombstone
+    assert "marine-imaging-gear-drift/" not in html_at(site, "/case-studies/")
+    assert "case-studies/marine-imaging-gear-drift/" in html_at(site, "/retired/")
+    index = json.loads((site / "search" / "search_index.json").read_text())
+    assert not [d for d in index["docs"] if "marine-imaging-gear-drift" in d["location"]]
+    assert [d for d in index["docs"] if "drift-of-concepts" in d["location"]]
+
+
+@pytest.mark.browser
+def test_redirect_keeps_the_section_in_a_real_browser(page: Any, served_site: str) -> None:
+    page.goto(f"{served_site}challenges/hardware-aware-optimisation/#solutions")
+    page.wait_for_url(f"{served_site}challenges/hardware-aware-optimization/#solutions")
+    assert page.title().startswith("Hardware-aware optimization")
+    assert page.locator("#solutions").is_visible()
+
+
+@pytest.mark.browser
+def test_redirect_works_without_javascript(browser: Any, served_site: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        tab = context.new_page()
+        tab.goto(f"{served_site}challenges/hardware-aware-optimisation/")
+        tab.wait_for_url(f"{served_site}challenges/hardware-aware-optimization/")
+        # Without JavaScript the URL stays readable and the copy buttons stay out of the way.
+        assert tab.locator(".kb-permalink__url").is_visible()
+        assert not tab.get_by_role("button", name="Copy link").is_visible()
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_copy_buttons_put_link_markdown_and_citation_on_the_clipboard(
+    page: Any, served_site: str
+) -> None:
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(f"{served_site}challenges/concept-drift/")
+    url = f"{SITE_URL}challenges/concept-drift/"
+    copied = {}
+    for name in ("Copy link", "Copy Markdown link", "Copy citation"):
+        page.get_by_role("button", name=name).click()
+        page.wait_for_function(
+            "() => document.querySelector('.kb-permalink__status').textContent.startsWith('Copied')"
+        )
+        copied[name] = page.evaluate("navigator.clipboard.readText()")
+        assert page.locator(".kb-permalink__status").inner_text() == f"Copied: {copied[name]}"
+        page.evaluate("document.querySelector('.kb-permalink__status').textContent = ''")
+    assert copied == {
+        "Copy link": url,
+        "Copy Markdown link": f"[Concept drift]({url})",
+        "Copy citation": f"“Concept drift” (challenge). In: Deploying ML — Challenges "
+        f"Knowledge Base. {url}",
+    }
