@@ -18,8 +18,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kb import CorpusError, load_corpus, render_site  # noqa: E402
 from kb.diagnostics import format_diagnostics  # noqa: E402
+from kb.render import page_sources  # noqa: E402
 
 _pages: dict[str, str] = {}
+_sources: dict[str, str] = {}  # page path -> the YAML file it comes from
 
 
 def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
@@ -31,6 +33,8 @@ def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
         raise PluginError("\n" + format_diagnostics(exc.diagnostics)) from None
     _pages.clear()
     _pages.update(render_site(corpus))
+    _sources.clear()
+    _sources.update(page_sources(corpus))
 
 
 def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
@@ -38,5 +42,7 @@ def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
     for path, markdown in _pages.items():
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} clashes with a generated page: remove the file")
-        files.append(File.generated(config, path, content=markdown))
+        file = File.generated(config, path, content=markdown)
+        file.edit_uri = _sources.get(path)  # "edit this page" opens the entry's YAML file
+        files.append(file)
     return files
