@@ -31,6 +31,21 @@ def mini_data(tmp_path: Path) -> Path:
     return data
 
 
+PROJECT_PARTS = ("mkdocs.yml", "docs", "data", "scripts", "overrides")
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of everything a site build reads (config, pages, data, generator, theme overrides)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_PARTS:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(src, dest / name)
+    return dest
+
+
 def mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
     """Run a strict ``mkdocs build`` of ``project`` into ``site_dir``."""
     return subprocess.run(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import re
-import shutil
 import threading
 from collections.abc import Iterator
 from http import HTTPStatus
@@ -13,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, QuietHandler, mkdocs_build
+from conftest import QuietHandler, copy_project, mkdocs_build
 
 pytestmark = pytest.mark.slow
 
@@ -99,14 +98,7 @@ def test_not_found_page_at_depth_is_styled_and_its_search_finds_the_entry(
 
 
 def test_not_found_page_robots_and_sitemap_follow_a_subpath_site_url(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("mkdocs.yml", "docs", "data", "scripts", "overrides"):
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(src, project / name)
+    project = copy_project(tmp_path / "project")
     config = project / "mkdocs.yml"
     text = re.sub(
         r"^site_url: .*$", "site_url: https://example.org/kb/", config.read_text(), flags=re.M
