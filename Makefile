@@ -4,7 +4,7 @@ MKDOCS  := .venv/bin/mkdocs
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: serve test test-browser site check schema ledger build lint clean
+.PHONY: serve test test-browser site offline check schema ledger build lint clean
 
 serve: .venv  ## Serve the site on http://127.0.0.1:8000 with live reload on data/ edits
 	$(MKDOCS) serve -a 127.0.0.1:8000
@@ -17,6 +17,9 @@ test-browser: .venv  ## Only the browser tests; fails (not skips) when chromium 
 
 site: .venv  ## Strict build into site/ (the previous site survives a failed build)
 	$(PY) scripts/build.py site
+
+offline: .venv  ## Zip a build that opens from disk (file://), search included, into build/
+	$(PY) scripts/build.py offline
 
 check: .venv  ## Validate the corpus only
 	$(PY) scripts/build.py check

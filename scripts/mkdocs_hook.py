@@ -22,10 +22,12 @@ from kb.diagnostics import format_diagnostics  # noqa: E402
 from kb.export import export_files  # noqa: E402
 from kb.ledger import ledger_problems  # noqa: E402
 from kb.permalinks import render_redirects  # noqa: E402
+from kb.render import page_sources  # noqa: E402
 
 _pages: dict[str, str] = {}
 _data_files: dict[str, bytes] = {}  # api/: JSON, CSV, JSON Schema, BibTeX
 _redirects: dict[str, str] = {}  # static HTML redirect pages, from redirect_from
+_sources: dict[str, str] = {}  # page path -> the YAML file it comes from
 
 
 def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
@@ -47,6 +49,8 @@ def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
     _data_files.update(export_files(corpus, site))
     _redirects.clear()
     _redirects.update(render_redirects(corpus, site_url=config.site_url))
+    _sources.clear()
+    _sources.update(page_sources(corpus))
 
 
 def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
@@ -54,7 +58,9 @@ def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
     for path, markdown in _pages.items():
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} clashes with a generated page: remove the file")
-        files.append(File.generated(config, path, content=markdown))
+        file = File.generated(config, path, content=markdown)
+        file.edit_uri = _sources.get(path)  # "edit this page" opens the entry's YAML file
+        files.append(file)
     for path, content in _data_files.items():
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} clashes with a generated data file: remove the file")

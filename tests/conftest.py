@@ -41,7 +41,7 @@ def copy_project(dest: Path) -> Path:
 
     Tests that must change the corpus or the config work on such a copy, never on the repo.
     """
-    shutil.copytree(ROOT, dest, ignore=_NOT_PROJECT)
+    shutil.copytree(ROOT, dest, ignore=_NOT_PROJECT, dirs_exist_ok=True)
     return dest
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from kb.bundle import write_zip
 from kb.cite import Site, project_version
 from kb.corpus import Corpus, load_corpus
 from kb.diagnostics import CorpusError, format_diagnostics
@@ -33,6 +34,7 @@ from kb.render import render_site, write_pages
 from kb.schema import schema_files
 
 ROOT = Path(__file__).resolve().parents[2]
+OFFLINE_ZIP = "deploying-ml-kb-offline.zip"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     ledger.add_argument("--check", action="store_true", help="fail if the ledger lacks some")
     site = commands.add_parser("site", help="strict MkDocs build, swapped into place on success")
     site.add_argument("--out", type=Path, default=ROOT / "site")
+    offline = commands.add_parser("offline", help="zip a strict offline build (opens from disk)")
+    offline.add_argument("--out", type=Path, default=ROOT / "build" / OFFLINE_ZIP)
     schema = commands.add_parser("schema", help="write data/schema/*.schema.json from the models")
     schema.add_argument("--check", action="store_true", help="fail if the files are out of date")
     args = parser.parse_args(argv)
@@ -56,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         return _schema(args.data / "schema", check=args.check)
     if args.command == "site":
         return _site(args.out)
+    if args.command == "offline":
+        return _offline(args.out)
     try:
         corpus = load_corpus(args.data, root=args.data.resolve().parent)
     except CorpusError as exc:
@@ -161,4 +167,20 @@ def _site(out: Path) -> int:
     staging.rename(out)
     shutil.rmtree(old, ignore_errors=True)
     print(f"site built in {out}")
+    return 0
+
+
+def _offline(out: Path) -> int:
+    """Build with mkdocs.offline.yml into a temporary folder and zip it deterministically."""
+    with tempfile.TemporaryDirectory(prefix="kb-offline-") as tmp:
+        site = Path(tmp) / "site"
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
+        command += ["--config-file", str(ROOT / "mkdocs.offline.yml"), "--site-dir", str(site)]
+        if subprocess.run(command, cwd=ROOT, check=False).returncode != 0:
+            print(f"offline build failed; {out} is unchanged", file=sys.stderr)
+            return 1
+        # The sitemap lists the hosted URLs and carries the build date: no use from disk.
+        files = write_zip(site, out, root="deploying-ml-kb", exclude=["sitemap.xml*"])
+    size = out.stat().st_size
+    print(f"offline bundle: {out} ({len(files)} files, {size / 1e6:.1f} MB); open index.html")
     return 0

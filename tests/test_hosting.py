@@ -1,0 +1,106 @@
+"""Hosting: the sitemap lists exactly the live pages, with canonical URLs; robots.txt; edit links.
+
+All checks read the real site built once per session (``built_site``).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT
+from kb.corpus import load_corpus
+from kb.render import page_path, render_site
+
+pytestmark = pytest.mark.slow
+CORPUS = load_corpus(ROOT / "data")
+CONFIG = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+SITE_URL = re.search(r"^site_url:\s*(\S+)", CONFIG, re.MULTILINE).group(1)  # type: ignore[union-attr]
+REPO_URL = re.search(r"^repo_url:\s*(\S+)", CONFIG, re.MULTILINE).group(1)  # type: ignore[union-attr]
+SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def url_of(page: str) -> str:
+    """The public URL of a page path under docs/ (directory URLs: ``a/b.md`` -> ``a/b/``)."""
+    stem = page.removesuffix(".md")
+    stem = "" if stem == "index" else stem.removesuffix("/index")
+    return SITE_URL + (f"{stem}/" if stem else "")
+
+
+def html_of(site: Path, url: str) -> str:
+    return (site / url.removeprefix(SITE_URL) / "index.html").read_text(encoding="utf-8")
+
+
+def sitemap_urls(site: Path) -> list[str]:
+    root = ET.parse(site / "sitemap.xml").getroot()
+    return [loc.text or "" for loc in root.iterfind("sm:url/sm:loc", SITEMAP_NS)]
+
+
+def entry_pages() -> dict[str, str]:
+    """``{page path: data file}`` of every live entry of the corpus."""
+    return {page_path(e): CORPUS.path_of(e) for f in CORPUS.entities.values() for e in f.values()}
+
+
+def test_sitemap_lists_every_live_entry_and_every_other_page_exactly_once(built_site: Path) -> None:
+    urls = sitemap_urls(built_site)
+    assert len(urls) == len(set(urls)), "a page is listed twice"
+    entries = {url_of(p) for p in entry_pages()}
+    assert len(entries) == sum(len(f) for f in CORPUS.entities.values())
+    assert entries - set(urls) == set(), "live entries missing from the sitemap"
+    generated = {url_of(p) for p in render_site(CORPUS)}  # entries, indexes, other pages
+    hand_written = {
+        url_of(p.relative_to(ROOT / "docs").as_posix()) for p in (ROOT / "docs").rglob("*.md")
+    }
+    assert set(urls) == generated | hand_written
+    assert SITE_URL in urls  # the home page
+
+
+def test_sitemap_lists_every_live_page_of_the_ledger_and_no_redirect(built_site: Path) -> None:
+    ledger = yaml.safe_load((ROOT / "data" / "ledger.yaml").read_text(encoding="utf-8"))
+    urls = set(sitemap_urls(built_site))
+    live = {SITE_URL + u.lstrip("/") for u, r in ledger.items() if r["kind"] in ("entry", "index")}
+    redirects = {SITE_URL + u.lstrip("/") for u, r in ledger.items() if r["kind"] == "redirect"}
+    assert len(live) >= 280
+    assert live - urls == set(), "ledger pages missing from the sitemap"
+    assert redirects
+    assert redirects & urls == set(), "a redirect is listed in the sitemap"
+
+
+def test_every_sitemap_page_declares_its_sitemap_url_as_canonical(built_site: Path) -> None:
+    for url in sitemap_urls(built_site):
+        canonical = re.findall(r'<link rel="canonical" href="([^"]+)"', html_of(built_site, url))
+        assert canonical == [url]
+
+
+def test_robots_txt_allows_crawling_and_names_the_sitemap(built_site: Path) -> None:
+    robots = (built_site / "robots.txt").read_text(encoding="utf-8")
+    assert robots.splitlines()[:2] == ["User-agent: *", "Allow: /"]
+    assert f"Sitemap: {SITE_URL}sitemap.xml" in robots.splitlines()
+    assert (built_site / "sitemap.xml").is_file()
+
+
+def test_every_entry_page_has_an_edit_link_to_its_yaml_file(built_site: Path) -> None:
+    edit = f"{REPO_URL.rstrip('/')}/edit/main/"
+    for page, data_file in entry_pages().items():
+        links = re.findall(
+            r'<a href="([^"]+)" title="Edit this page"', html_of(built_site, url_of(page))
+        )
+        assert links == [edit + data_file], page
+        assert (ROOT / data_file).is_file()
+        assert data_file == f"data/{page.removesuffix('.md')}.yaml"
+
+
+def test_hand_written_pages_link_to_their_markdown_and_generated_indexes_have_no_edit_link(
+    built_site: Path,
+) -> None:
+    edit = f"{REPO_URL.rstrip('/')}/edit/main/"
+    about = html_of(built_site, url_of("about.md"))
+    assert re.findall(r'<a href="([^"]+)" title="Edit this page"', about) == [
+        edit + "docs/about.md"
+    ]
+    # Index pages come from templates, not from one file a contributor should edit.
+    for page in ("index.md", "challenges/index.md"):
+        assert 'title="Edit this page"' not in html_of(built_site, url_of(page))

@@ -1,0 +1,152 @@
+"""The offline bundle (``make offline``): a deterministic zip that works opened from disk."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import ROOT
+from kb.bundle import DIR_MODE, FILE_MODE, FIXED_TIME, write_zip
+
+BUNDLE_ROOT = "deploying-ml-kb"
+
+
+def make_offline(out: Path) -> Path:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build.py"), "offline", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"offline bundle: {out}" in result.stdout
+    return out
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The offline zip of the real site, built once for this module."""
+    return make_offline(tmp_path_factory.mktemp("offline") / "bundle.zip")
+
+
+@pytest.fixture(scope="module")
+def unpacked(bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundle unzipped, as a reader would: returns the folder holding index.html."""
+    target = tmp_path_factory.mktemp("unzipped")
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(target)
+    return target / BUNDLE_ROOT
+
+
+class LenientLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml whatever tags it uses (``!ENV``, ``!!python/...``), as None."""
+
+
+LenientLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def plugins_of(config: str) -> list[Any]:
+    return yaml.load((ROOT / config).read_text(encoding="utf-8"), Loader=LenientLoader)["plugins"]
+
+
+def test_offline_config_repeats_every_plugin_of_the_main_config_plus_offline() -> None:
+    main, offline = plugins_of("mkdocs.yml"), plugins_of("mkdocs.offline.yml")
+    assert [p for p in offline if p != "offline"] == main, (
+        "mkdocs.offline.yml replaces the plugin list of mkdocs.yml: copy the new plugins there"
+    )
+    assert "offline" in offline
+
+
+def test_write_zip_gives_the_same_bytes_whatever_the_mtimes_and_creation_order(
+    tmp_path: Path,
+) -> None:
+    digests = []
+    for attempt, names in enumerate(
+        [["b/c.txt", "a.txt", "b/a.txt"], ["b/a.txt", "a.txt", "b/c.txt"]]
+    ):
+        site = tmp_path / f"site{attempt}"
+        for name in names:
+            (site / name).parent.mkdir(parents=True, exist_ok=True)
+            (site / name).write_text(f"content of {name}\n")
+            os.utime(site / name, (1_000_000 * (attempt + 1), 1_000_000 * (attempt + 1)))
+        (site / "sitemap.xml").write_text(f"built at {attempt}\n")
+        out = tmp_path / f"out{attempt}.zip"
+        files = write_zip(site, out, root="kb", exclude=["sitemap.xml*"])
+        assert files == ["a.txt", "b/a.txt", "b/c.txt"]
+        digests.append(hashlib.sha256(out.read_bytes()).hexdigest())
+    assert digests[0] == digests[1]
+    with zipfile.ZipFile(tmp_path / "out0.zip") as archive:
+        assert archive.namelist() == ["kb/", "kb/a.txt", "kb/b/", "kb/b/a.txt", "kb/b/c.txt"]
+        assert archive.read("kb/b/c.txt") == b"content of b/c.txt\n"
+
+
+@pytest.mark.slow
+def test_offline_bundle_is_byte_identical_when_built_twice(bundle: Path, tmp_path: Path) -> None:
+    again = make_offline(tmp_path / "again.zip")
+    assert again.read_bytes() == bundle.read_bytes()
+
+
+@pytest.mark.slow
+def test_offline_bundle_entries_are_sorted_with_fixed_times_and_modes(bundle: Path) -> None:
+    with zipfile.ZipFile(bundle) as archive:
+        infos = archive.infolist()
+    names = [info.filename for info in infos]
+    assert names == sorted(names)
+    assert all(name.startswith(f"{BUNDLE_ROOT}/") for name in names)
+    assert {info.date_time for info in infos} == {FIXED_TIME}
+    assert {info.external_attr for info in infos} == {DIR_MODE, FILE_MODE}
+    for required in ("index.html", "challenges/concept-drift.html", "search/search_index.js"):
+        assert f"{BUNDLE_ROOT}/{required}" in names
+    assert f"{BUNDLE_ROOT}/sitemap.xml" not in names
+
+
+@pytest.mark.slow
+def test_offline_pages_link_html_files_and_load_only_bundled_scripts(unpacked: Path) -> None:
+    html = (unpacked / "challenges" / "concept-drift.html").read_text(encoding="utf-8")
+    assert 'href="../stages/' in html
+    assert re.search(r'href="\.\./steps/[a-z0-9-]+\.html"', html)
+    sources = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"', html)
+    assert "../assets/vendor/iframe-worker-shim.js" in sources
+    for src in sources:
+        if src.endswith((".js", ".css")):
+            assert not re.match(r"[a-z]+:", src), src  # loaded from the bundle, not from a host
+            assert (unpacked / "challenges" / src).resolve().is_file(), src
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_offline_bundle_opened_from_disk_searches_without_any_network_request(
+    page: Any, unpacked: Path
+) -> None:
+    requests: list[str] = []
+    failed: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.goto((unpacked / "index.html").as_uri())
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.type("concept drift")
+    search.press("End")  # Material searches on keyup
+    page.wait_for_selector(".md-search-result__item")
+    links = page.locator(".md-search-result__item > .md-search-result__link")
+    titles = [title.strip() for title in links.locator("h1").all_inner_texts()]
+    assert "Concept drift" in titles, titles  # its rank is the search feature's business
+    links.nth(titles.index("Concept drift")).click()
+    page.wait_for_url("**/challenges/concept-drift.html*")
+    assert page.inner_text("article h1").rstrip("¶") == "Concept drift"
+
+    assert failed == []
+    assert requests, "no request recorded: the page did not load"
+    assert any(url.endswith("/search/search_index.js") for url in requests)
+    outside = [url for url in requests if not url.startswith(("file://", "data:"))]
+    assert outside == []
