@@ -18,8 +18,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kb import CorpusError, load_corpus, render_site  # noqa: E402
 from kb.diagnostics import format_diagnostics  # noqa: E402
+from kb.find import find_assets  # noqa: E402
 
 _pages: dict[str, str] = {}
+_assets: dict[str, str] = {}  # generated static files (the filter page's JSON index)
 
 
 def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
@@ -31,6 +33,8 @@ def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
         raise PluginError("\n" + format_diagnostics(exc.diagnostics)) from None
     _pages.clear()
     _pages.update(render_site(corpus))
+    _assets.clear()
+    _assets.update(find_assets(corpus, directory_urls=config.use_directory_urls))
 
 
 def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
@@ -39,4 +43,8 @@ def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} clashes with a generated page: remove the file")
         files.append(File.generated(config, path, content=markdown))
+    for path, text in _assets.items():
+        if files.get_file_from_path(path) is not None:
+            raise PluginError(f"docs/{path} clashes with a generated file: remove the file")
+        files.append(File.generated(config, path, content=text))
     return files

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from kb.corpus import load_corpus
 from kb.diagnostics import CorpusError, format_diagnostics
+from kb.find import find_assets
 from kb.render import render_site, write_pages
 from kb.schema import schema_files
 
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"corpus OK: {counts}")
         return 0
     pages = render_site(corpus)
-    written = write_pages(pages, args.out)
+    written = write_pages(pages | find_assets(corpus), args.out)
     print(f"{len(pages)} pages in {args.out} ({len(written)} changed)")
     return 0
 

@@ -16,6 +16,7 @@ import jinja2
 
 from kb import models
 from kb.corpus import Corpus
+from kb.find import find_pages
 from kb.models import CaseStudy, Challenge, Entity, Reference, Solution, Stage, Step
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -95,6 +96,8 @@ def render_site(corpus: Corpus) -> dict[str, str]:
                 source=corpus.path_of(item),
                 **_CONTEXT[model](corpus, item),
             )
+    for path, text in find_pages(corpus, env).items():
+        pages[path] = _BLANK_RUNS.sub("\n\n", text).strip("\n") + "\n"
     return dict(sorted(pages.items()))
 
 
