@@ -20,6 +20,7 @@ from kb import CorpusError, load_corpus, render_site  # noqa: E402
 from kb.cite import Site, project_version  # noqa: E402
 from kb.diagnostics import format_diagnostics  # noqa: E402
 from kb.export import export_files  # noqa: E402
+from kb.find import find_assets  # noqa: E402
 from kb.ledger import ledger_problems  # noqa: E402
 from kb.permalinks import render_redirects  # noqa: E402
 from kb.render import page_sources  # noqa: E402
@@ -28,6 +29,7 @@ _pages: dict[str, str] = {}
 _data_files: dict[str, bytes] = {}  # api/: JSON, CSV, JSON Schema, BibTeX
 _redirects: dict[str, str] = {}  # static HTML redirect pages, from redirect_from
 _sources: dict[str, str] = {}  # page path -> the YAML file it comes from
+_assets: dict[str, str] = {}  # generated static files (the filter page's JSON index)
 
 
 def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
@@ -51,6 +53,8 @@ def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
     _redirects.update(render_redirects(corpus, site_url=config.site_url))
     _sources.clear()
     _sources.update(page_sources(corpus))
+    _assets.clear()
+    _assets.update(find_assets(corpus, directory_urls=config.use_directory_urls))
 
 
 def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
@@ -69,4 +73,8 @@ def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} clashes with a generated redirect: remove the file")
         files.append(File.generated(config, path, content=html))
+    for path, text in _assets.items():
+        if files.get_file_from_path(path) is not None:
+            raise PluginError(f"docs/{path} clashes with a generated file: remove the file")
+        files.append(File.generated(config, path, content=text))
     return files

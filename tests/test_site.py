@@ -10,6 +10,7 @@ import pytest
 
 from conftest import ROOT, copy_project, mkdocs_build
 from kb.corpus import load_corpus
+from kb.sources import Source, read_source
 from kb.models import VERSIONS, CaseStudy, Challenge, PaperSection, Reference, Solution, Step
 
 pytestmark = pytest.mark.slow
@@ -113,3 +114,10 @@ def test_broken_data_fails_the_mkdocs_build_without_traceback(tmp_path: Path) ->
     assert "Traceback" not in result.stderr
     assert "data/challenges/concept-drift.yaml:" in result.stderr
     assert "titel: unknown key (did you mean 'title'?)" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["mkdocs.yml", "mkdocs.offline.yml"])
+def test_site_config_has_no_duplicate_keys(name: str) -> None:
+    """YAML keeps the last of two equal keys, so a merge slip would silently drop settings."""
+    source = read_source(name, (ROOT / name).read_bytes())
+    assert isinstance(source, Source), source

@@ -30,6 +30,7 @@ from kb.ledger import (
     read_ledger,
 )
 from kb.permalinks import render_redirects
+from kb.find import find_assets
 from kb.render import render_site, write_pages
 from kb.schema import schema_files
 
@@ -81,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"corpus OK: {counts}")
         return 0
     redirects = render_redirects(corpus, site_url=site_info.url)
-    written = write_pages(pages | redirects, args.out)
+    written = write_pages(pages | redirects | find_assets(corpus), args.out)
     print(f"{len(pages)} pages in {args.out} ({len(written)} changed)")
     data_files = export_files(corpus, site_info)
     written = write_files(data_files, args.out)

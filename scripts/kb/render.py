@@ -17,6 +17,7 @@ import jinja2
 from kb import cite, models
 from kb.cite import Site
 from kb.corpus import Corpus
+from kb.find import find_pages
 from kb.models import CaseStudy, Challenge, Entity, PaperSection, Reference, Solution, Stage, Step
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -156,6 +157,8 @@ def render_site(corpus: Corpus, site: Site | None = None) -> dict[str, str]:
                 sections=former,
             )
     emit("retired.md", "retired.md.j2", retired=corpus.retired())
+    for path, text in find_pages(corpus, env).items():
+        pages[path] = _BLANK_RUNS.sub("\n\n", text).strip("\n") + "\n"
     return dict(sorted(pages.items()))
 
 

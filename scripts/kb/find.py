@@ -1,0 +1,278 @@
+"""Finding entries by phase: the workflow matrix page and the facet index of the filter page.
+
+``find_pages`` renders the matrix (``matrix.md``) with the shared Jinja environment;
+``find_assets`` returns the static JSON index (``assets/kb-facets.json``) that the filter page's
+script reads. Both are pure functions of the corpus, so the MkDocs hook and the CLI emit the same
+files. Nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+
+from kb.corpus import Corpus
+from kb.models import INDUSTRIES, VERSIONS, CaseStudy, Challenge, Entity, Solution, Stage, Step
+
+FACETS_PATH = "assets/kb-facets.json"
+"""Where the facet index is served, relative to the site root."""
+
+SOLUTION_KINDS: dict[str, str] = {
+    "tool": "Tools",
+    "practice": "Practices",
+    "holistic-approach": "Holistic approaches",
+}
+
+COLLECTIONS: dict[str, str] = {"challenges": "Challenges", "case-studies": "Case studies"}
+
+
+@dataclass(frozen=True)
+class MatrixEntry:
+    """One challenge in one cell of the matrix, with the evidence behind it in that version."""
+
+    challenge: Challenge
+    cases: int
+
+    @property
+    def level(self) -> int:
+        """Evidence level used for shading: 0, 1, 2, or 3 for three or more case studies."""
+        return min(self.cases, 3)
+
+
+@dataclass(frozen=True)
+class MatrixColumn:
+    """A step (a column of the matrix) and the challenges that version lists under it."""
+
+    step: Step
+    entries: list[MatrixEntry]
+
+
+@dataclass(frozen=True)
+class MatrixGroup:
+    """A stage and its steps: a group of columns."""
+
+    stage: Stage
+    columns: list[MatrixColumn]
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Table 1 of one version of the survey, as stages (column groups) of steps (columns)."""
+
+    version: str
+    label: str
+    groups: list[MatrixGroup]
+
+    @property
+    def anchor(self) -> str:
+        """The section anchor of this version's table: ``arxiv-2020`` or ``acm-2022``."""
+        return self.version.replace("_", "-")
+
+    @property
+    def challenges(self) -> list[Challenge]:
+        """Every challenge in the table, column by column."""
+        return [e.challenge for g in self.groups for col in g.columns for e in col.entries]
+
+
+def cases_in(corpus: Corpus, challenge: Challenge, version: str) -> list[CaseStudy]:
+    """The case studies for ``challenge`` that ``version`` of the survey discusses."""
+    return [
+        cs for cs in corpus.referrers(challenge, CaseStudy, "challenges") if version in cs.versions
+    ]
+
+
+def matrices(corpus: Corpus) -> list[Matrix]:
+    """One matrix per version, newest first; a version's table has only the steps it has."""
+    result = []
+    for version, label in reversed(VERSIONS.items()):
+        groups = []
+        for stage in corpus.live(Stage):
+            columns = [
+                MatrixColumn(
+                    step,
+                    [
+                        MatrixEntry(c, len(cases_in(corpus, c, version)))
+                        for c in corpus.challenges_of(step, version)
+                    ],
+                )
+                for step in corpus.steps_of(stage)
+                if getattr(step.sections, version) is not None
+            ]
+            if columns:
+                groups.append(MatrixGroup(stage, columns))
+        result.append(Matrix(version, label, groups))
+    return result
+
+
+def version_changes(corpus: Corpus) -> list[tuple[Challenge, Step | None, Step | None]]:
+    """Challenges whose Table 1 step differs between the versions: (challenge, 2020, 2022)."""
+    old, new = VERSIONS  # oldest first
+    changes = []
+    for c in corpus.live(Challenge):
+        before, after = getattr(c.placements, old), getattr(c.placements, new)
+        if before != after:
+            changes.append(
+                (
+                    c,
+                    corpus.get(Step, before) if before else None,
+                    corpus.get(Step, after) if after else None,
+                )
+            )
+    return sorted(changes, key=lambda t: t[0].title.lower())
+
+
+def find_pages(corpus: Corpus, env: jinja2.Environment) -> dict[str, str]:
+    """The generated pages of this feature, keyed by path under ``docs/``."""
+    path = "matrix.md"
+    text = env.get_template("matrix.md.j2").render(
+        here=path,
+        corpus=corpus,
+        matrices=matrices(corpus),
+        changes=version_changes(corpus),
+    )
+    return {path: text}
+
+
+def find_assets(corpus: Corpus, *, directory_urls: bool = True) -> dict[str, str]:
+    """Static files of this feature, keyed by path under the site root."""
+    index = facet_index(corpus, directory_urls=directory_urls)
+    text = json.dumps(index, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return {FACETS_PATH: text + "\n"}
+
+
+def _url(entity: Entity, directory_urls: bool) -> str:
+    """An entity's URL relative to the site root, as MkDocs writes it."""
+    return (
+        f"{entity.folder}/{entity.id}/" if directory_urls else f"{entity.folder}/{entity.id}.html"
+    )
+
+
+def _placement(corpus: Corpus, version: str, step: Step) -> dict[str, str]:
+    """One (version, stage, step-or-aspect) placement; the joint facets match one of these."""
+    stage = corpus.get(Stage, step.stage)
+    return {
+        "version": version,
+        "stage": stage.id,
+        ("aspect" if stage.cross_cutting else "step"): step.id,
+    }
+
+
+def facet_index(corpus: Corpus, *, directory_urls: bool = True) -> dict[str, Any]:
+    """The filter page's data: facet definitions and every challenge and case study.
+
+    Facets marked ``joint`` describe a placement (version, stage, step or aspect): an item matches
+    when one of its placements satisfies all of them together, so "Ethics in ACM 2022" does not
+    match a challenge that moved from Ethics to Law. Other facets are plain value sets. A
+    challenge's industries are those of its case studies; solution types apply to challenges.
+    """
+    stages = corpus.live(Stage)
+    steps = [s for st in stages for s in corpus.steps_of(st)]
+    cross = {st.id for st in stages if st.cross_cutting}
+
+    def options(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
+        return [{"id": k, "label": v} for k, v in pairs]
+
+    facets = [
+        {"id": "collection", "label": "Collection", "options": options(list(COLLECTIONS.items()))},
+        {
+            "id": "version",
+            "label": "Paper version",
+            "joint": True,
+            "options": options(list(VERSIONS.items())),
+        },
+        {
+            "id": "stage",
+            "label": "Stage",
+            "joint": True,
+            "options": options([(s.id, s.title) for s in stages]),
+        },
+        {
+            "id": "step",
+            "label": "Step",
+            "joint": True,
+            "options": options([(s.id, s.title) for s in steps if s.stage not in cross]),
+        },
+        {
+            "id": "aspect",
+            "label": "Cross-cutting aspect",
+            "joint": True,
+            "options": options([(s.id, s.title) for s in steps if s.stage in cross]),
+        },
+        {
+            "id": "industry",
+            "label": "Industry",
+            "hint": "A challenge matches the industries of its case studies.",
+            "options": options(
+                [
+                    (k, v)
+                    for k, v in INDUSTRIES.items()
+                    if any(cs.industry == k for cs in corpus.live(CaseStudy))
+                ]
+            ),
+        },
+        {
+            "id": "solution",
+            "label": "Solution type",
+            "hint": "Challenges that at least one solution of this kind addresses.",
+            "options": options(list(SOLUTION_KINDS.items())),
+        },
+    ]
+
+    items: list[dict[str, Any]] = []
+    order = {s.id: i for i, s in enumerate(steps)}
+    challenges = sorted(
+        corpus.live(Challenge),
+        key=lambda c: (order[corpus.step_of(c).id], c.title.lower()),
+    )
+    for c in challenges:
+        step, stage = corpus.step_of(c), corpus.stage_of(c)
+        cases = corpus.referrers(c, CaseStudy, "challenges")
+        solutions = corpus.referrers(c, Solution, "challenges")
+        items.append(
+            {
+                "id": c.id,
+                "title": c.title,
+                "url": _url(c, directory_urls),
+                "where": f"{stage.title} \u203a {step.title}",  # Stage > Step, with U+203A
+                "detail": _count(len(cases), "case study", "case studies"),
+                "values": {
+                    "collection": ["challenges"],
+                    "industry": sorted({cs.industry for cs in cases}),
+                    "solution": sorted({s.kind for s in solutions}),
+                },
+                "placements": [
+                    _placement(corpus, v, corpus.get(Step, getattr(c.placements, v)))
+                    for v in c.placements.versions()
+                ],
+            }
+        )
+    for cs in sorted(corpus.live(CaseStudy), key=lambda x: x.title.lower()):
+        placements: dict[tuple[str, str], dict[str, str]] = {}
+        for c in corpus.targets(cs, Challenge, "challenges"):
+            for v in cs.versions:
+                placed = getattr(c.placements, v)
+                if placed:
+                    placements[(v, placed)] = _placement(corpus, v, corpus.get(Step, placed))
+        items.append(
+            {
+                "id": cs.id,
+                "title": cs.title,
+                "url": _url(cs, directory_urls),
+                "where": INDUSTRIES[cs.industry],
+                "detail": cs.organisation,
+                "values": {"collection": ["case-studies"], "industry": [cs.industry]},
+                "placements": [placements[k] for k in sorted(placements, key=_version_first)],
+            }
+        )
+    return {"facets": facets, "items": items}
+
+
+def _version_first(key: tuple[str, str]) -> tuple[int, str]:
+    return (list(VERSIONS).index(key[0]), key[1])
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"

@@ -1,0 +1,120 @@
+"""Browser helpers for the find-by-phase tests: Material's search box and the filter page."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from conftest import ROOT
+
+SITE_URL = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(), re.M)[1]  # type: ignore[index]
+
+# Material's search runs in a Web Worker: QUERY messages (type 2) go out on keyup, RESULT
+# messages (type 3) come back in order. Counting both tells when the list on screen answers the
+# text in the box, with no sleeps and no risk of reading the previous query's results.
+SEARCH_PROBE = """
+(() => {
+  const Native = window.Worker;
+  const state = { sent: 0, received: 0, last: null, found: [] };
+  window.__kbSearch = state;
+  window.Worker = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (e) => {
+        if (!e.data || e.data.type !== 3) return;
+        state.received++;
+        // Every page the engine found (the list on screen shows them ten at a time), with
+        // whether one of its sections matched every word of the query.
+        state.found = e.data.data.items.map(group => ({
+          page: group[0].location.split("#")[0],
+          all: group.some(doc => Object.values(doc.terms).every(Boolean)),
+        }));
+      });
+    }
+    postMessage(message, ...rest) {
+      if (message && message.type === 2) { state.sent++; state.last = message.data; }
+      return super.postMessage(message, ...rest);
+    }
+  };
+})();
+"""
+
+SETTLED = """
+query => {
+  const s = window.__kbSearch;
+  const box = document.querySelector("input.md-search__input");
+  return s && box.value === query && s.last === query && s.sent === s.received;
+}
+"""
+
+RESULTS = """
+() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(() => resolve(
+  [...document.querySelectorAll(".md-search-result__item > a")].map(a => ({
+    href: a.href.split("?")[0],
+    title: a.querySelector("h1, h2").textContent,
+    tags: [...a.querySelectorAll(".md-tag")].map(t => t.textContent),
+  }))
+))))
+"""
+
+
+def open_search(page: Any, url: str) -> Any:
+    """Load ``url`` with the search probe installed and focus the search box."""
+    page.add_init_script(SEARCH_PROBE)
+    page.goto(url)
+    box = page.locator("input.md-search__input")
+    box.click()
+    return box
+
+
+def search(page: Any, box: Any, query: str) -> list[dict[str, Any]]:
+    """Enter ``query`` and return the results shown.
+
+    Material searches on keyup, so the text is filled up to its last character, which is typed as
+    a real key press, followed by End; typing every character would run one search per key.
+    """
+    box.fill(query[:-1])
+    box.type(query[-1])
+    box.press("End")
+    page.wait_for_function(SETTLED, arg=query)
+    results: list[dict[str, Any]] = page.evaluate(RESULTS)
+    return results
+
+
+def found(page: Any) -> list[dict[str, Any]]:
+    """Every page the search engine returned for the last query (not only those on screen)."""
+    pages: list[dict[str, Any]] = page.evaluate("window.__kbSearch.found")
+    return pages
+
+
+def serve_sitemap_locally(page: Any, base: str) -> None:
+    """Rewrite sitemap.xml to ``base``: Material enables instant navigation only for the links
+    its sitemap lists, and it keeps the sitemap's port (none, for site_url) when matching them."""
+
+    def handle(route: Any) -> None:
+        response = route.fetch()
+        body = response.text().replace(SITE_URL.rstrip("/") + "/", base)
+        route.fulfill(response=response, body=body)
+
+    page.route("**/sitemap.xml", handle)
+
+
+def open_explore(page: Any, url: str) -> None:
+    """Load the filter page at ``url`` and wait until its script has built the facets."""
+    page.goto(url)
+    page.wait_for_selector("#kb-explore[data-ready]")
+
+
+def listed(page: Any) -> dict[str, set[str]]:
+    """IDs in the filter page's result list, by collection."""
+    rows = page.eval_on_selector_all(
+        ".kb-explore__results li", "els => els.map(e => [e.dataset.collection, e.dataset.id])"
+    )
+    found: dict[str, set[str]] = {"challenges": set(), "case-studies": set()}
+    for collection, entry_id in rows:
+        found[collection].add(entry_id)
+    return found
+
+
+def checkbox(page: Any, facet: str, option: str) -> Any:
+    return page.locator(f'#kb-explore input[name="{facet}"][value="{option}"]')

@@ -1,0 +1,477 @@
+"""Find by phase: the workflow matrix, the filter page and its JSON index, tuned search, tags.
+
+HTML-level tests read the strict build of the real site; browser tests drive Debian's chromium
+against it over HTTP. Expectations are computed here from the corpus, not from kb.find.
+"""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urljoin, urlsplit
+
+import pytest
+from conftest import ROOT
+from find_helpers import (
+    checkbox,
+    found,
+    listed,
+    open_explore,
+    open_search,
+    search,
+    serve_sitemap_locally,
+)
+from kb.corpus import load_corpus
+from kb.find import FACETS_PATH, facet_index, find_assets
+from kb.models import VERSIONS, CaseStudy, Challenge, Stage, Step
+
+CORPUS = load_corpus(ROOT / "data")
+CHALLENGES = CORPUS.all(Challenge)
+STAGES = CORPUS.all(Stage)
+
+
+# Expectations, straight from the corpus --------------------------------------------------------
+
+
+def step_in(challenge: Challenge, version: str) -> Step | None:
+    placed = getattr(challenge.placements, version)
+    return CORPUS.get(Step, placed) if placed else None
+
+
+def listed_in(version: str) -> set[str]:
+    return {c.id for c in CHALLENGES if step_in(c, version)}
+
+
+def case_count(challenge: Challenge, version: str) -> int:
+    return sum(
+        version in cs.versions for cs in CORPUS.referrers(challenge, CaseStudy, "challenges")
+    )
+
+
+def placements(entry: Challenge | CaseStudy) -> list[tuple[str, Step]]:
+    """(version, step) pairs: a challenge's Table 1 steps; a case's, via its challenges."""
+    if isinstance(entry, Challenge):
+        return [(v, s) for v in VERSIONS if (s := step_in(entry, v))]
+    return [
+        (v, s)
+        for c in CORPUS.targets(entry, Challenge, "challenges")
+        for v in entry.versions
+        if (s := step_in(c, v))
+    ]
+
+
+def expected(**want: set[str]) -> dict[str, set[str]]:
+    """Entries matching a filter: ``version``/``stage``/``step`` must hold for one placement."""
+    out: dict[str, set[str]] = {"challenges": set(), "case-studies": set()}
+    for entry in [*CHALLENGES, *CORPUS.all(CaseStudy)]:
+        if "collection" in want and entry.folder not in want["collection"]:
+            continue
+        if "industry" in want:
+            cases = (
+                [entry]
+                if isinstance(entry, CaseStudy)
+                else CORPUS.referrers(entry, CaseStudy, "challenges")
+            )
+            if not {cs.industry for cs in cases} & want["industry"]:
+                continue
+        if any(
+            ("version" not in want or v in want["version"])
+            and ("stage" not in want or s.stage in want["stage"])
+            and ("step" not in want or s.id in want["step"])
+            and ("aspect" not in want or s.id in want["aspect"])
+            for v, s in placements(entry)
+        ):
+            out[entry.folder].add(entry.id)
+    return out
+
+
+# The generator ---------------------------------------------------------------------------------
+
+
+def test_facet_index_places_a_moved_challenge_per_version() -> None:
+    index = facet_index(CORPUS)
+    item = next(i for i in index["items"] if i["id"] == "country-level-regulations")
+    assert item["placements"] == [
+        {"version": "arxiv_2020", "stage": "cross-cutting-aspects", "aspect": "ethics"},
+        {"version": "acm_2022", "stage": "cross-cutting-aspects", "aspect": "law"},
+    ]
+    ids = [i["id"] for i in index["items"]]
+    assert len(ids) == len(set(ids)) == len(CHALLENGES) + len(CORPUS.all(CaseStudy))
+
+
+def test_facet_index_is_deterministic_and_follows_the_url_style() -> None:
+    first = find_assets(CORPUS)[FACETS_PATH]
+    assert first == find_assets(load_corpus(ROOT / "data"))[FACETS_PATH]
+    assert '"url":"challenges/concept-drift/"' in first
+    flat = find_assets(CORPUS, directory_urls=False)[FACETS_PATH]
+    assert '"url":"challenges/concept-drift.html"' in flat
+
+
+def test_cli_build_writes_the_facet_index_beside_the_pages(tmp_path: Path) -> None:
+    from kb.cli import main
+
+    assert main(["build", "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "matrix.md").is_file()
+    assert json.loads((tmp_path / FACETS_PATH).read_text())["items"]
+
+
+# The matrix as HTML ----------------------------------------------------------------------------
+
+
+class MatrixParser(HTMLParser):
+    """Reads every ``table.kb-matrix``: header cells, and the challenges listed in each column."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[dict[str, Any]] = []
+        self.cell: dict[str, Any] | None = None
+        self.item: dict[str, Any] | None = None
+        self.inside = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "table" and "kb-matrix" in (a.get("class") or ""):
+            self.tables.append({"version": a["data-version"], "heads": [], "cells": [], **a})
+            self.inside = True
+        elif not self.inside:
+            return
+        elif tag in ("th", "td"):
+            self.cell = {"tag": tag, "scope": a.get("scope"), "span": int(a.get("colspan") or 1)}
+            self.cell |= {"text": "", "href": None, "items": []}
+            key = "heads" if tag == "th" else "cells"
+            self.tables[-1][key].append(self.cell)
+        elif tag == "li" and self.cell is not None:
+            self.item = {"class": a.get("class"), "href": None, "text": ""}
+            self.cell["items"].append(self.item)
+        elif tag == "a" and self.cell is not None:
+            target = self.item if self.item is not None else self.cell
+            target["href"] = a.get("href")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("th", "td"):
+            self.cell = None
+        elif tag == "li":
+            self.item = None
+        elif tag == "table" and self.inside:
+            self.tables[-1]["closed"] = True
+            self.inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self.item is not None:
+            self.item["text"] += data
+        elif self.cell is not None:
+            self.cell["text"] += data
+
+
+@pytest.fixture(scope="module")
+def matrix_tables(built_site: Path) -> list[dict[str, Any]]:
+    parser = MatrixParser()
+    parser.feed((built_site / "matrix" / "index.html").read_text(encoding="utf-8"))
+    return [t for t in parser.tables if t.get("closed")]
+
+
+def test_matrix_has_one_table_per_version_with_stage_and_step_headers(
+    matrix_tables: list[dict[str, Any]],
+) -> None:
+    assert [t["version"] for t in matrix_tables] == ["acm_2022", "arxiv_2020"]
+    for table in matrix_tables:
+        version = table["version"]
+        groups = [h for h in table["heads"] if h["scope"] == "colgroup"]
+        columns = [h for h in table["heads"] if h["scope"] == "col"]
+        assert len(groups) + len(columns) == len(table["heads"]), "every th has a scope"
+        assert [h["href"] for h in groups] == [f"../stages/{s.id}/" for s in STAGES]
+        steps = [s for st in STAGES for s in CORPUS.steps_of(st) if getattr(s.sections, version)]
+        assert [h["href"] for h in columns] == [f"../steps/{s.id}/" for s in steps]
+        assert sum(h["span"] for h in groups) == len(columns) == len(table["cells"])
+        assert table["aria-label"].startswith(f"Table 1 of the {VERSIONS[version]} version")
+
+
+def test_matrix_lists_every_challenge_of_each_version_under_its_step_with_its_evidence(
+    matrix_tables: list[dict[str, Any]],
+) -> None:
+    for table in matrix_tables:
+        version = table["version"]
+        columns = [h for h in table["heads"] if h["scope"] == "col"]
+        seen = []
+        for head, cell in zip(columns, table["cells"], strict=True):
+            step_id = head["href"].split("/")[-2]
+            for item in cell["items"]:
+                challenge = CORPUS.get(Challenge, item["href"].split("/")[-2])
+                assert item["href"] == f"../challenges/{challenge.id}/"
+                assert getattr(challenge.placements, version) == step_id
+                n = case_count(challenge, version)
+                assert item["text"].endswith(f"{n} case stud{'y' if n == 1 else 'ies'}")
+                assert item["class"] == f"kb-evidence-{min(n, 3)}"
+                seen.append(challenge.id)
+        assert sorted(seen) == sorted(listed_in(version)), version
+
+
+def test_moved_challenge_sits_under_ethics_in_2020_and_law_in_2022(
+    matrix_tables: list[dict[str, Any]],
+) -> None:
+    where = {}
+    for table in matrix_tables:
+        columns = [h for h in table["heads"] if h["scope"] == "col"]
+        for head, cell in zip(columns, table["cells"], strict=True):
+            for item in cell["items"]:
+                if item["href"].endswith("/country-level-regulations/"):
+                    where[table["version"]] = head["text"]
+    assert where == {"arxiv_2020": "Ethics", "acm_2022": "Law"}
+
+
+def test_matrix_scroll_region_is_keyboard_reachable_and_print_shows_both(built_site: Path) -> None:
+    html = (built_site / "matrix" / "index.html").read_text(encoding="utf-8")
+    assert html.count('class="kb-matrix-scroll" role="region" tabindex="0"') == 2
+    css = (built_site / "assets" / "stylesheets" / "kb-find.css").read_text()
+    print_css = css[css.index("@media print") :]
+    assert ".kb-matrix-scroll { overflow: visible" in print_css
+    hidden = [rule.split("{")[0] for rule in print_css.split("}") if "display: none" in rule]
+    assert hidden
+    assert not any("kb-matrix" in selectors for selectors in hidden)
+
+
+def test_home_and_nav_link_the_matrix_and_the_filter_page(built_site: Path) -> None:
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="matrix/"' in home
+    assert 'href="explore/"' in home
+    assert 'href="tags/"' in home
+    nav = (built_site / "about" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../matrix/"' in nav
+    assert 'href="../explore/"' in nav
+
+
+# Search and tags as HTML -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def search_index(built_site: Path) -> dict[str, Any]:
+    index: dict[str, Any] = json.loads((built_site / "search" / "search_index.json").read_text())
+    return index
+
+
+def test_every_entry_is_indexed_under_its_title(search_index: dict[str, Any]) -> None:
+    pages = {d["location"]: d for d in search_index["docs"] if "#" not in d["location"]}
+    for folder in CORPUS.entities.values():
+        for entry in folder.values():
+            doc = pages[f"{entry.folder}/{entry.id}/"]
+            assert doc["title"] == entry.title
+
+
+def test_challenge_entries_carry_stage_and_step_tags_id_and_key_terms(
+    search_index: dict[str, Any],
+) -> None:
+    docs = {d["location"]: d for d in search_index["docs"]}
+    assert search_index["config"]["fields"]["tags"]["boost"] < 1000, "tags must not outrank titles"
+    for c in CHALLENGES:
+        page = docs[f"challenges/{c.id}/"]
+        step, stage = CORPUS.step_of(c), CORPUS.stage_of(c)
+        assert page["tags"] == [stage.title, step.title]
+        assert page["boost"] > 1
+        first = docs[f"challenges/{c.id}/#{c.id}"]["text"]
+        assert f"<code>{c.id}</code>" in first
+        for term in [*c.keywords, *c.aliases]:
+            assert term in first.replace("&amp;", "&"), term
+
+
+def test_tags_page_lists_every_challenge_under_its_stage_and_step(built_site: Path) -> None:
+    html = (built_site / "tags" / "index.html").read_text(encoding="utf-8")
+    sections = html.split('<h2 id="tag:')[1:]
+    listing = {s.split('"')[0]: s for s in sections}
+    for c in CHALLENGES:
+        for tagged in (CORPUS.stage_of(c), CORPUS.step_of(c)):
+            slug = tagged.title.lower().replace("'", "").replace(" ", "-")
+            assert f'href="../challenges/{c.id}/"' in listing[slug], (c.id, slug)
+
+
+def test_facet_index_is_served_and_matches_the_generator(built_site: Path) -> None:
+    served = (built_site / FACETS_PATH).read_text(encoding="utf-8")
+    assert served == find_assets(CORPUS)[FACETS_PATH]
+    explore = (built_site / "explore" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../assets/kb-facets.json" id="kb-facets-link"' in explore
+
+
+# In the browser: search --------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_searching_each_challenge_title_ranks_it_first_with_its_stage_and_step(
+    page: Any, served_site: str
+) -> None:
+    box = open_search(page, served_site)
+    wrong = {}
+    for c in CHALLENGES:
+        results = search(page, box, c.title)
+        first = results[0] if results else {}
+        want = {
+            "href": f"{served_site}challenges/{c.id}/",
+            "title": c.title,
+            "tags": [CORPUS.stage_of(c).title, CORPUS.step_of(c).title],
+        }
+        if first != want:
+            wrong[c.title] = first
+    assert wrong == {}
+
+
+@pytest.mark.browser
+def test_searching_each_challenge_id_or_alias_ranks_it_first(page: Any, served_site: str) -> None:
+    box = open_search(page, served_site)
+    wrong = {}
+    for c in CHALLENGES:
+        for query in [c.id, *c.aliases]:
+            results = search(page, box, query)
+            if not results or results[0]["href"] != f"{served_site}challenges/{c.id}/":
+                wrong[query] = results[:1]
+    assert wrong == {}
+
+
+@pytest.mark.browser
+def test_searching_a_key_term_finds_the_challenge_on_every_word(
+    page: Any, served_site: str
+) -> None:
+    box = open_search(page, served_site)
+    missing = []
+    for c in CHALLENGES:
+        for term in c.keywords:
+            search(page, box, term)
+            if {"page": f"challenges/{c.id}/", "all": True} not in found(page):
+                missing.append((term, c.id))
+    assert missing == []
+
+
+# In the browser: the filter page -----------------------------------------------------------------
+
+
+def query_of(url: str) -> list[tuple[str, str]]:
+    return parse_qsl(urlsplit(url).query)
+
+
+@pytest.mark.browser
+def test_every_stage_filter_shows_exactly_that_stages_entries(page: Any, served_site: str) -> None:
+    open_explore(page, f"{served_site}explore/")
+    everything = listed(page)
+    assert everything == expected()
+    for stage in STAGES:
+        checkbox(page, "stage", stage.id).check()
+        assert listed(page) == expected(stage={stage.id}), stage.id
+        assert query_of(page.url) == [("stage", stage.id)]
+        challenges = {c.id for c in CHALLENGES if CORPUS.stage_of(c).id == stage.id}
+        assert listed(page)["challenges"] == challenges
+        checkbox(page, "stage", stage.id).uncheck()
+    assert listed(page) == everything
+    assert query_of(page.url) == []
+
+
+@pytest.mark.browser
+def test_facets_combine_on_one_placement_and_options_of_a_facet_add_up(
+    page: Any, served_site: str
+) -> None:
+    open_explore(page, f"{served_site}explore/")
+    for facet, option in [
+        ("collection", "challenges"),
+        ("aspect", "ethics"),
+        ("version", "arxiv_2020"),
+    ]:
+        checkbox(page, facet, option).check()
+    in_2020 = expected(collection={"challenges"}, aspect={"ethics"}, version={"arxiv_2020"})
+    assert listed(page) == in_2020
+    assert "country-level-regulations" in in_2020["challenges"]
+    assert query_of(page.url) == [
+        ("collection", "challenges"),
+        ("version", "arxiv_2020"),
+        ("aspect", "ethics"),
+    ]
+    checkbox(page, "version", "arxiv_2020").uncheck()
+    checkbox(page, "version", "acm_2022").check()
+    in_2022 = listed(page)
+    assert in_2022 == expected(collection={"challenges"}, aspect={"ethics"}, version={"acm_2022"})
+    assert "country-level-regulations" not in in_2022["challenges"]  # it moved to Law
+    checkbox(page, "aspect", "law").check()
+    both = expected(collection={"challenges"}, aspect={"ethics", "law"}, version={"acm_2022"})
+    assert listed(page) == both
+    assert both["challenges"] > in_2022["challenges"]
+    status = page.locator(".kb-explore__count")
+    assert status.get_attribute("aria-live") == "polite"
+    assert status.text_content().startswith(f"{len(both['challenges'])} results")
+
+
+@pytest.mark.browser
+def test_a_filtered_url_reproduces_its_view_on_a_fresh_load(browser: Any, served_site: str) -> None:
+    clicked = browser.new_context().new_page()
+    open_explore(clicked, f"{served_site}explore/")
+    for facet, option in [
+        ("stage", "model-deployment"),
+        ("industry", "finance"),
+        ("industry", "science"),
+    ]:
+        checkbox(clicked, facet, option).check()
+    view, url = listed(clicked), clicked.url
+    assert view == expected(stage={"model-deployment"}, industry={"finance", "science"})
+    assert view["challenges"]
+    assert view["case-studies"]
+
+    fresh = browser.new_context().new_page()
+    open_explore(fresh, url)
+    assert listed(fresh) == view
+    assert fresh.url == url
+    ticked = fresh.eval_on_selector_all(
+        "#kb-explore input:checked", "els => els.map(e => [e.name, e.value])"
+    )
+    assert ticked == [
+        ["stage", "model-deployment"],
+        ["industry", "finance"],
+        ["industry", "science"],
+    ]
+    clicked.context.close()
+    fresh.context.close()
+
+
+@pytest.mark.browser
+def test_a_hand_written_url_works_in_any_order_and_ignores_unknown_values(
+    page: Any, served_site: str
+) -> None:
+    open_explore(page, f"{served_site}explore/?version=acm_2022&stage=model-deployment&stage=nope")
+    assert listed(page) == expected(stage={"model-deployment"}, version={"acm_2022"})
+    assert query_of(page.url) == [("version", "acm_2022"), ("stage", "model-deployment")]
+
+
+@pytest.mark.browser
+def test_filter_page_starts_after_instant_navigation(page: Any, served_site: str) -> None:
+    serve_sitemap_locally(page, served_site)
+    page.goto(served_site)
+    page.wait_for_load_state("networkidle")  # the sitemap is in: links are now intercepted
+    page.evaluate("window.__kbSamePage = true")
+    page.locator(".md-tabs__link", has_text="Explore").click()
+    page.wait_for_selector("#kb-explore[data-ready]")
+    assert page.evaluate("window.__kbSamePage") is True, "navigation was not instant"
+    checkbox(page, "collection", "case-studies").check()
+    assert listed(page) == expected(collection={"case-studies"})
+
+
+# In the browser: walking the matrix --------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_walking_the_matrix_reaches_every_challenge_of_each_version(
+    page: Any, served_site: str
+) -> None:
+    page.goto(f"{served_site}matrix/")
+    targets = set()
+    for version in VERSIONS:
+        hrefs = page.eval_on_selector_all(
+            f'table.kb-matrix[data-version="{version}"] td li a', "els => els.map(e => e.href)"
+        )
+        ids = [h.rstrip("/").split("/")[-1] for h in hrefs]
+        assert sorted(ids) == sorted(listed_in(version)), version
+        targets.update(hrefs)
+    for href in sorted(targets):
+        assert href == urljoin(served_site, f"challenges/{href.rstrip('/').split('/')[-1]}/")
+        response = page.request.get(href)
+        assert response.ok, href
+    # Keyboard: Tab from the heading's permalink reaches the table's scroll region, then a link.
+    page.locator("#acm-2022 a.headerlink").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('role')") == "region"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('thead') !== null")
