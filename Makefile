@@ -43,3 +43,11 @@ clean:
 	.venv/bin/pip install --quiet --upgrade pip
 	.venv/bin/pip install --quiet -e '.[dev]'
 	touch .venv
+
+.PHONY: linkcheck linkcheck-external bench
+
+linkcheck: site  ## Independent check of site/ with linkchecker, anchors included (~30 s)
+	$(PY) scripts/linkcheck.py site --anchors
+
+linkcheck-external: site  ## Also check every external URL (needs the network; never in CI)
+	$(PY) scripts/linkcheck.py site --anchors --external
