@@ -147,7 +147,7 @@ def test_chains_that_end_and_mutual_related_links_are_fine(
 def copy_project(target: Path) -> Path:
     """A copy of the project (config, pages, data, generator) that a test may break."""
     target.mkdir()
-    for name in ("mkdocs.yml", "docs", "data", "scripts"):
+    for name in ("mkdocs.yml", "docs", "data", "scripts", "overrides"):
         src = ROOT / name
         if src.is_dir():
             shutil.copytree(src, target / name, ignore=shutil.ignore_patterns("__pycache__"))

@@ -105,7 +105,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real project with hostile text in one entry of each type, built strictly."""
     project = tmp_path_factory.mktemp("hostile") / "project"
     project.mkdir()
-    for name in ("mkdocs.yml", "docs", "data", "scripts"):
+    for name in ("mkdocs.yml", "docs", "data", "scripts", "overrides"):
         src = ROOT / name
         if src.is_dir():
             shutil.copytree(src, project / name, ignore=shutil.ignore_patterns("__pycache__"))

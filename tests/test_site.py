@@ -108,7 +108,7 @@ def test_site_makes_no_reference_to_google_fonts_or_cdns(built_site: Path) -> No
 def test_broken_data_fails_the_mkdocs_build_without_traceback(tmp_path: Path) -> None:
     project = tmp_path / "project"
     project.mkdir()
-    for name in ("mkdocs.yml", "docs", "data", "scripts"):
+    for name in ("mkdocs.yml", "docs", "data", "scripts", "overrides"):
         src = ROOT / name
         if src.is_dir():
             shutil.copytree(src, project / name, ignore=shutil.ignore_patterns("__pycache__"))
