@@ -51,3 +51,6 @@ linkcheck: site  ## Independent check of site/ with linkchecker, anchors include
 
 linkcheck-external: site  ## Also check every external URL (needs the network; never in CI)
 	$(PY) scripts/linkcheck.py site --anchors --external
+
+bench: .venv  ## Build the real corpus and synthetic 10x and 100x corpora; print a timing table
+	$(PY) scripts/bench.py

@@ -95,10 +95,14 @@ def broken_internal_links(site: Path) -> list[str]:
                 target = name
             elif parts.path.endswith("/") or (site / target).is_dir():
                 target = posixpath.join(target, "index.html").removeprefix("./")
-            if target.startswith("../") or not (site / target).is_file() or (
-                parts.fragment
-                and target.endswith(".html")
-                and unquote(parts.fragment) not in pages[target].ids
+            if (
+                target.startswith("../")
+                or not (site / target).is_file()
+                or (
+                    parts.fragment
+                    and target.endswith(".html")
+                    and unquote(parts.fragment) not in pages[target].ids
+                )
             ):
                 broken.append(f"{name}: {href}")
     return broken

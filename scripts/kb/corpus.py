@@ -139,7 +139,10 @@ class Corpus:
 def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
     """Load and check ``data_dir``; raise CorpusError listing every problem found."""
     root = root if root is not None else data_dir.parent
-    display = lambda p: Path(os.path.relpath(p, root)).as_posix()  # noqa: E731
+
+    def display(path: Path) -> str:
+        return Path(os.path.relpath(path, root)).as_posix()
+
     problems: list[Diagnostic] = []
     if not data_dir.is_dir():
         raise CorpusError(
