@@ -3,6 +3,11 @@ PY      := .venv/bin/python
 MKDOCS  := .venv/bin/mkdocs
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
+# Reproducible builds: the sitemap's dates come from the last commit, not from the clock.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+ifneq ($(SOURCE_DATE_EPOCH),)
+export SOURCE_DATE_EPOCH
+endif
 
 .PHONY: serve test test-browser site offline check schema ledger build lint clean
 
@@ -44,3 +49,14 @@ clean:
 	.venv/bin/pip install --quiet --upgrade pip
 	.venv/bin/pip install --quiet -e '.[dev]'
 	touch .venv
+
+.PHONY: linkcheck linkcheck-external bench
+
+linkcheck: site  ## Independent check of site/ with linkchecker, anchors included (~30 s)
+	$(PY) scripts/linkcheck.py site --anchors
+
+linkcheck-external: site  ## Also check every external URL (needs the network; never in CI)
+	$(PY) scripts/linkcheck.py site --anchors --external
+
+bench: .venv  ## Build the real corpus and synthetic 10x and 100x corpora; print a timing table
+	$(PY) scripts/bench.py

@@ -21,6 +21,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
+# The build date (sitemap <lastmod>) is the one input outside the repository: pin it.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
 
 
 @pytest.fixture

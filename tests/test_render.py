@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kb.corpus import load_corpus
-from kb.render import md_escape, md_text, relative, render_site, write_pages
+from kb.render import html_attr, md_escape, md_text, relative, render_site, write_pages
 
 
 def test_every_entity_gets_a_page_and_every_collection_an_index(mini_data: Path) -> None:
@@ -49,9 +49,10 @@ def test_write_pages_only_touches_changed_files(tmp_path: Path, mini_data: Path)
 
 
 def test_escaping_helpers() -> None:
-    assert md_escape("a*b_[c]<d>|e") == r"a\*b\_\[c\]\<d\>\|e"
-    assert md_text("<script>alert(1)</script> & co") == (
-        "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"
+    assert md_escape("a*b_[c]<d>|e & f") == r"a\*b\_\[c\]&lt;d&gt;\|e &amp; f"
+    assert md_text("<script>alert(1)</script> & co {: onclick=x }") == (
+        "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co &#123;: onclick=x &#125;"
     )
+    assert html_attr('a "quoted" <b>\n & more') == "a &quot;quoted&quot; &lt;b&gt; &amp; more"
     assert relative("steps/law.md", "challenges/x.md") == "../steps/law.md"
     assert relative("challenges/y.md", "challenges/x.md") == "y.md"

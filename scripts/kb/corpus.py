@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import types
 import typing
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,6 +20,7 @@ from kb.diagnostics import CorpusError, Diagnostic, did_you_mean
 from kb.lifecycle import check_lifecycle, reference_problem
 from kb.models import (
     MODELS,
+    URL_CHARS,
     CaseStudy,
     Challenge,
     Entity,
@@ -57,12 +58,18 @@ class Corpus:
     paths: dict[tuple[str, str], str]
     refs: list[Ref] = field(default_factory=list)
     _back: dict[tuple[str, str], list[Ref]] = field(default_factory=dict)
+    _forward: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         back: dict[tuple[str, str], list[Ref]] = defaultdict(list)
+        # Indexed both ways so page rendering stays linear in the size of the corpus.
+        forward: dict[tuple[str, str, str], list[str]] = defaultdict(list)
         for ref in self.refs:
             back[(ref.target_folder, ref.target_id)].append(ref)
+            key = (ref.source.folder, ref.source.id, ref.field.split(".")[0])
+            forward[key].append(ref.target_id)
         self._back = dict(back)
+        self._forward = dict(forward)
 
     def all(self, model: type[E]) -> list[E]:
         """Entities of one collection, in display order (``order`` where it has one, else ID)."""
@@ -109,11 +116,7 @@ class Corpus:
 
     def targets(self, source: Entity, model: type[E], field_name: str) -> list[E]:
         """Entities of ``model`` that ``source`` points at through ``field_name``, in field order."""
-        ids = [
-            r.target_id
-            for r in self.refs
-            if r.source is source and r.field.split(".")[0] == field_name
-        ]
+        ids = self._forward.get((source.folder, source.id, field_name), [])
         return [self.get(model, i) for i in dict.fromkeys(ids)]
 
     # Workflow helpers: a challenge's place is derived from its Table 1 placements.
@@ -180,7 +183,10 @@ class Corpus:
 def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
     """Load and check ``data_dir``; raise CorpusError listing every problem found."""
     root = root if root is not None else data_dir.parent
-    display = lambda p: Path(os.path.relpath(p, root)).as_posix()  # noqa: E731
+
+    def display(path: Path) -> str:
+        return Path(os.path.relpath(path, root)).as_posix()
+
     problems: list[Diagnostic] = []
     if not data_dir.is_dir():
         raise CorpusError(
@@ -244,10 +250,14 @@ def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
                 broken[folder].add(path.stem)
                 continue
             if entity.id != path.stem:
+                twin = folder_path / f"{entity.id}.yaml"
                 problems.append(
                     parsed.at(
                         ("id",),
-                        f"id: {entity.id!r} does not match the file name {path.name!r} "
+                        f"id: {entity.id!r} is already the ID of {display(twin)} (every entry "
+                        f"needs its own ID, equal to its file name: here {path.stem!r})"
+                        if twin.is_file()
+                        else f"id: {entity.id!r} does not match the file name {path.name!r} "
                         f"(IDs are permanent: rename the file to {entity.id}.yaml only if this "
                         "entry was never published)",
                     )
@@ -259,33 +269,41 @@ def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
             sources[(folder, entity.id)] = parsed
 
     refs: list[Ref] = []
+    # Same-collection references, kept with their place in the file for the cycle check.
+    loops: list[tuple[Ref, Source, Loc, bool]] = []
     for (folder, entity_id), source in sources.items():
         entity = entities[folder][entity_id]
-        for loc, target_folder, target_id in _references(entity, ()):
+        seen: set[tuple[str, str]] = set()
+        for loc, target, target_id in _references(entity, ()):
             dotted = _dotted(loc)
-            if target_id in broken[target_folder]:
+            if target_id in broken[target.folder]:
                 continue
-            if target_id not in entities[target_folder]:
+            if target_id not in entities[target.folder]:
                 problems.append(
                     source.at(
                         loc,
-                        f"{dotted}: unknown {target_folder} id {target_id!r}"
-                        f"{did_you_mean(target_id, entities[target_folder])}",
+                        f"{dotted}: unknown {target.folder} id {target_id!r}"
+                        f"{did_you_mean(target_id, entities[target.folder])}",
                     )
                 )
-            elif any(
-                r.source is entity and r.field == _field_of(loc) and r.target_id == target_id
-                for r in refs
-            ):
+            elif (_field_of(loc), target_id) in seen:
                 problems.append(source.at(loc, f"{dotted}: {target_id!r} is listed twice"))
+            elif target.folder == folder and target_id == entity_id:
+                problems.append(
+                    source.at(loc, f"{dotted}: {target_id!r} refers to the entry itself")
+                )
             else:
-                refs.append(Ref(entity, _field_of(loc), target_folder, target_id))
-                retired = reference_problem(entity, dotted, entities[target_folder][target_id])
+                seen.add((_field_of(loc), target_id))
+                refs.append(Ref(entity, _field_of(loc), target.folder, target_id))
+                retired = reference_problem(entity, dotted, entities[target.folder][target_id])
                 if retired:
                     problems.append(source.at(loc, retired))
+                if target.folder == folder:
+                    loops.append((refs[-1], source, loc, target.acyclic))
+    problems.extend(_cycles(loops))
     problems.extend(check_lifecycle(entities, sources, broken))
 
-    if not broken[CaseStudy.folder]:  # a broken case study may be the one that illustrates it
+    if not problems:  # coverage is judged on a corpus whose links all resolve, so no cascades
         problems.extend(_check_case_study_coverage(entities, sources, refs))
     if problems:
         raise CorpusError(problems)
@@ -354,9 +372,9 @@ def _validate(model: type[Entity], source: Source, problems: list[Diagnostic]) -
 _PATTERN_HINTS = {
     "^[a-z0-9]+(?:-[a-z0-9]+)*$": "a kebab-case ID such as 'concept-drift'",
     "^[1-9][0-9]?(?:\\.[1-9][0-9]?)?$": 'a section number such as "3" or "3.1"',
-    "^10\\.\\d{4,9}/\\S+$": "a DOI such as 10.1145/3533378 (without https://doi.org/)",
-    "^https?://\\S+$": "an http(s) URL",
-    "^https://\\S+$": "an https URL",
+    f"^10\\.\\d{{4,9}}/{URL_CHARS}$": "a DOI such as 10.1145/3533378 (without https://doi.org/)",
+    f"^https?://{URL_CHARS}$": "an http(s) URL without spaces, quotes, brackets or braces",
+    f"^https://{URL_CHARS}$": "an https URL without spaces, quotes, brackets or braces",
 }
 
 
@@ -389,6 +407,13 @@ def _diagnostic(model: type[Entity], source: Source, error: Any) -> Diagnostic:
         return source.at(
             loc, f"{_dotted(loc)}: {value!r} is not allowed{hint} (expected {expected})"
         )
+    if kind in _SIZES:
+        text = isinstance(value, str)
+        what, bound, key = _SIZES[kind]
+        limit = error.get("ctx", {}).get(key)
+        size = f"{len(value)} characters" if text else str(len(value))
+        what = what if text else {"too long": "too many items", "too short": "too few items"}[what]
+        return source.at(loc, f"{_dotted(loc)}: {what}: {size} ({bound} {limit})")
     if kind in _EXPECTED:
         return source.at(loc, f"{_dotted(loc)}: expected {_EXPECTED[kind]}, found {_kind(value)}")
     message = error["msg"]
@@ -396,6 +421,13 @@ def _diagnostic(model: type[Entity], source: Source, error: Any) -> Diagnostic:
         message = message.removeprefix("Value error, ")
     return source.at(loc, f"{_dotted(loc) or 'file'}: {message}")
 
+
+_SIZES = {
+    "string_too_long": ("too long", "at most", "max_length"),
+    "too_long": ("too long", "at most", "max_length"),
+    "string_too_short": ("too short", "at least", "min_length"),
+    "too_short": ("too short", "at least", "min_length"),
+}
 
 _EXPECTED = {
     "string_type": "text",
@@ -418,6 +450,12 @@ def _kind(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing (null)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
     return f"{type(value).__name__} {value!r}"
 
 
@@ -456,12 +494,54 @@ def _flatten(annotation: Any) -> list[Any]:
     return [annotation]
 
 
-def _references(obj: Strict, loc: Loc) -> list[tuple[Loc, str, str]]:
-    """Every (loc, folder, id) that ``obj`` points at, read from the RefTo markers."""
-    found: list[tuple[Loc, str, str]] = []
+def _cycles(loops: list[tuple[Ref, Source, Loc, bool]]) -> list[Diagnostic]:
+    """A diagnostic at each link of a loop through an ``acyclic`` same-collection field."""
+    graph: dict[tuple[str, str, str], list[str]] = defaultdict(list)  # (folder, field, id) -> ids
+    for ref, _source, _loc, acyclic in loops:
+        if acyclic:
+            graph[(ref.target_folder, ref.field, ref.source.id)].append(ref.target_id)
+    problems = []
+    for ref, source, loc, acyclic in loops:
+        key = (ref.target_folder, ref.field)
+        if acyclic and (back := _path(graph, key, ref.target_id, ref.source.id)):
+            chain = " -> ".join([ref.source.id, *back])
+            problems.append(
+                source.at(
+                    loc,
+                    f"{_dotted(loc)}: cycle {chain} (a chain of {ref.field} references must end)",
+                )
+            )
+    return problems
+
+
+def _path(
+    graph: dict[tuple[str, str, str], list[str]], key: tuple[str, str], start: str, goal: str
+) -> list[str]:
+    """The shortest chain of IDs from ``start`` to ``goal`` (both included), or [] if none."""
+    previous: dict[str, str | None] = {start: None}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        if node == goal:
+            path: list[str] = []
+            step: str | None = node
+            while step is not None:
+                path.append(step)
+                step = previous[step]
+            return path[::-1]
+        for following in graph.get((*key, node), []):
+            if following not in previous:
+                previous[following] = node
+                queue.append(following)
+    return []
+
+
+def _references(obj: Strict, loc: Loc) -> list[tuple[Loc, RefTo, str]]:
+    """Every (loc, RefTo marker, id) that ``obj`` points at, read from the RefTo markers."""
+    found: list[tuple[Loc, RefTo, str]] = []
     for name, info in type(obj).model_fields.items():
         value = getattr(obj, name)
-        target = next((m.folder for m in info.metadata if isinstance(m, RefTo)), None)
+        target = next((m for m in info.metadata if isinstance(m, RefTo)), None)
         if target is not None:
             if isinstance(value, str):
                 found.append(((*loc, name), target, value))

@@ -7,10 +7,18 @@ fields). This module imports nothing from the rest of the package.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 Slug = Annotated[
     str,
@@ -80,9 +88,43 @@ SectionNumber = Annotated[
     Field(description='A section number of the paper, quoted in YAML: "3" or "3.1".'),
 ]
 
+# Prose may link out, but only to web and mail addresses: a ``javascript:`` or ``data:`` target
+# would run in the reader's browser. Images are refused outright (the site shows no data images).
+_INLINE_TARGET = re.compile(r"\]\(\s*<?((?:[^()\s>]|\([^()\s]*\))*)")  # [text](target), ![alt](...)
+_DEFINED_TARGET = re.compile(r"\[[^\]\n]*\]:\s*<?([^\s>]*)")  # [label]: target, at any depth
+_SAFE_TARGET = re.compile(r"^(?:https?://|mailto:)[^\s<>\"'`\\]+$")
+_TAG = re.compile(r"<[^<>]*>?|>")
+
+
+def check_prose(text: str) -> str:
+    """Refuse Markdown that could make a page load or run something: images, unsafe links."""
+    if "![" in text:
+        raise ValueError(
+            "images are not allowed in prose (describe the figure in words, or link to it)"
+        )
+    for match in [*_INLINE_TARGET.finditer(text), *_DEFINED_TARGET.finditer(text)]:
+        if not _SAFE_TARGET.match(match.group(1)):
+            raise ValueError(
+                f"link target {match.group(1)!r} is not allowed (prose may link only to "
+                "http://, https:// or mailto: addresses)"
+            )
+    return text
+
+
+def check_plain(text: str) -> str:
+    """Refuse angle brackets in plain-text fields: titles and names are never HTML."""
+    if found := _TAG.search(text):
+        raise ValueError(
+            f"plain text may not contain '<' or '>' (found {found.group(0)!r}); "
+            "HTML is never rendered from data"
+        )
+    return text
+
+
 Markdown = Annotated[
     str,
     StringConstraints(min_length=1, max_length=4000),
+    AfterValidator(check_prose),
     Field(description="Markdown text, written in our own words. Raw HTML is not rendered."),
 ]
 
@@ -104,12 +146,22 @@ RedirectSource = Annotated[
     ),
 ]
 
+PlainText = Annotated[str, AfterValidator(check_plain)]
+"""Text shown as-is (titles, names): no Markdown, no HTML."""
+
+URL_CHARS = r"[^\s<>\"'`\[\]{}\\]+"  # no characters that could end a Markdown link or start HTML
+
 
 @dataclass(frozen=True)
 class RefTo:
-    """Marks a field as holding the ID (or IDs) of entities in ``data/<folder>/``."""
+    """Marks a field as holding the ID (or IDs) of entities in ``data/<folder>/``.
+
+    A reference to the entity's own collection may never point at the entity itself; with
+    ``acyclic=True`` (chains such as "replaced by") it may not loop back to it either.
+    """
 
     folder: str
+    acyclic: bool = False
 
 
 class Strict(BaseModel):
@@ -124,7 +176,7 @@ class Provenance(Strict):
     confidence: Confidence = Field(
         description="paper | corroborated | single-source | unconfirmed (the FACTS.md tags)."
     )
-    note: str | None = Field(
+    note: Annotated[str, AfterValidator(check_prose)] | None = Field(
         default=None,
         max_length=1000,
         description="What exactly is unconfirmed or disputed, in one or two sentences.",
@@ -180,7 +232,7 @@ class Entity(Strict):
     label: ClassVar[str]
 
     id: Slug = Field(description="Permanent ID; equals the file name without .yaml. Never change it.")
-    title: str = Field(min_length=2, max_length=200, description="Display title.")
+    title: PlainText = Field(min_length=2, max_length=200, description="Display title.")
     summary: Markdown = Field(description="What it is, in two to five sentences of our own words.")
     provenance: Provenance = Field(description="How well this entry is confirmed.")
     status: Status = Field(
@@ -190,6 +242,7 @@ class Entity(Strict):
     )
     replaced_by: list[Slug] = Field(
         default=[],
+        max_length=20,
         description="IDs in the same collection that replace a retired entry: exactly one when "
         "merged, two or more when split, optional when deprecated; none when active.",
     )
@@ -199,6 +252,7 @@ class Entity(Strict):
     )
     redirect_from: list[RedirectSource] = Field(
         default=[],
+        max_length=20,
         description="Former IDs and other spellings whose URLs redirect here (a rename keeps "
         "the old ID here forever).",
     )
@@ -243,14 +297,18 @@ class Challenge(Entity):
     in_production: Markdown | None = Field(
         default=None, description="Why it bites in production: consequences, in our own words."
     )
-    aliases: list[Annotated[str, StringConstraints(min_length=2, max_length=200)]] = Field(
-        default=[], description="Other names, e.g. the abbreviated wording of a table reproduction."
+    aliases: list[Annotated[PlainText, StringConstraints(min_length=2, max_length=200)]] = Field(
+        default=[],
+        max_length=20,
+        description="Other names, e.g. the abbreviated wording of a table reproduction.",
     )
-    keywords: list[Annotated[str, StringConstraints(min_length=2, max_length=60)]] = Field(
-        default=[], description="Key terms a reader may search for."
+    keywords: list[Annotated[PlainText, StringConstraints(min_length=2, max_length=60)]] = Field(
+        default=[], max_length=30, description="Key terms a reader may search for."
     )
     references: Annotated[list[Slug], RefTo("references")] = Field(
-        default=[], description="Works the paper cites for the challenge itself (not its cases)."
+        default=[],
+        max_length=100,
+        description="Works the paper cites for the challenge itself (not its cases).",
     )
     no_case_study: str | None = Field(
         default=None,
@@ -269,16 +327,20 @@ class CaseStudy(Entity):
         description="case-study: one deployment; example: a domain or incident named in passing; "
         "evidence: a study or survey quoted as support."
     )
-    organisation: str = Field(
+    organisation: PlainText = Field(
         min_length=2, max_length=200, description="Organisation, or the domain where there is none."
     )
     industry: Industry = Field(description="Industry or domain, from a closed vocabulary.")
     lessons: Markdown = Field(description="What was learned, in our own words.")
-    figures: list[Annotated[str, StringConstraints(min_length=2, max_length=300)]] = Field(
-        default=[], description="Concrete figures, each with its unit and what it measures."
+    figures: list[
+        Annotated[str, StringConstraints(min_length=2, max_length=300), AfterValidator(check_prose)]
+    ] = Field(
+        default=[],
+        max_length=20,
+        description="Concrete figures, each with its unit and what it measures.",
     )
     challenges: Annotated[list[Slug], RefTo("challenges")] = Field(
-        min_length=1, description="The challenges this case illustrates."
+        min_length=1, max_length=100, description="The challenges this case illustrates."
     )
     versions: list[Version] = Field(
         default=["arxiv_2020", "acm_2022"],
@@ -290,7 +352,7 @@ class CaseStudy(Entity):
         "(then say so in provenance.note)."
     )
     references: Annotated[list[Slug], RefTo("references")] = Field(
-        default=[], description="Further works about the case."
+        default=[], max_length=100, description="Further works about the case."
     )
 
 
@@ -305,21 +367,21 @@ class Solution(Entity):
         "working; holistic-approach: a rethink of process or architecture (the paper's §8.2)."
     )
     steps: Annotated[list[Slug], RefTo("steps")] = Field(
-        min_length=1, description="Workflow steps where it helps."
+        min_length=1, max_length=100, description="Workflow steps where it helps."
     )
     challenges: Annotated[list[Slug], RefTo("challenges")] = Field(
-        min_length=1, description="Challenges it addresses."
+        min_length=1, max_length=100, description="Challenges it addresses."
     )
     versions: list[Version] = Field(
         default=["arxiv_2020", "acm_2022"],
         min_length=1,
         description="The versions of the survey that name it.",
     )
-    homepage: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = Field(
-        default=None, description="Project or product homepage (https)."
-    )
+    homepage: (
+        Annotated[str, StringConstraints(pattern=rf"^https://{URL_CHARS}$", max_length=500)] | None
+    ) = Field(default=None, description="Project or product homepage (https).")
     references: Annotated[list[Slug], RefTo("references")] = Field(
-        default=[], description="Works that describe it."
+        default=[], max_length=100, description="Works that describe it."
     )
 
 
@@ -332,22 +394,24 @@ class Reference(Entity):
     summary: Markdown | None = Field(  # type: ignore[assignment]
         default=None, description="What the work is about, in one or two sentences."
     )
-    authors: list[Annotated[str, StringConstraints(min_length=2, max_length=120)]] = Field(
-        min_length=1, description="Authors in order, or the corporate author."
+    authors: list[Annotated[PlainText, StringConstraints(min_length=2, max_length=120)]] = Field(
+        min_length=1, max_length=200, description="Authors in order, or the corporate author."
     )
     year: int | None = Field(ge=1900, le=2100, description="Year of publication; null if unknown.")
-    venue: str | None = Field(
+    venue: PlainText | None = Field(
         default=None, max_length=300, description="Journal, conference, publisher or website."
     )
     kind: Literal["paper", "preprint", "report", "book", "article", "blog", "guide", "talk"] = Field(
         description="What sort of work it is."
     )
-    doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = Field(
-        default=None, description="DOI without the https://doi.org/ prefix."
-    )
-    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = Field(
-        default=None, description="Stable URL (arXiv abstract, publisher page)."
-    )
+    doi: (
+        Annotated[str, StringConstraints(pattern=rf"^10\.\d{{4,9}}/{URL_CHARS}$", max_length=200)]
+        | None
+    ) = Field(default=None, description="DOI without the https://doi.org/ prefix.")
+    url: (
+        Annotated[str, StringConstraints(pattern=rf"^https?://{URL_CHARS}$", max_length=500)]
+        | None
+    ) = Field(default=None, description="Stable URL (arXiv abstract, publisher page).")
     details: Literal["record", "unconfirmed"] = Field(
         description="record: these bibliographic details match the work's own publication record; "
         "unconfirmed: not checked."
@@ -365,17 +429,21 @@ class PaperSection(Entity):
 
     order: int = Field(ge=1, le=20, description="Position in the paper's table of contents.")
     sections: Sections = Field(description="The section number in each version.")
-    subsections: list[Annotated[str, StringConstraints(min_length=2, max_length=200)]] = Field(
-        default=[], description='Subsection headings, e.g. "8.1 Tools and services".'
+    subsections: list[Annotated[PlainText, StringConstraints(min_length=2, max_length=200)]] = (
+        Field(
+            default=[], max_length=20, description='Subsection headings, e.g. "8.1 Tools and services".'
+        )
     )
     stage: Annotated[Slug | None, RefTo("stages")] = Field(
         default=None, description="The workflow stage this section covers (sections 3 to 7)."
     )
     solution_kinds: list[Literal["tool", "practice", "holistic-approach"]] = Field(
-        default=[], description="Kinds of solution this section presents (section 8)."
+        default=[], max_length=3, description="Kinds of solution this section presents (section 8)."
     )
     references: Annotated[list[Slug], RefTo("references")] = Field(
-        default=[], description="Works cited in this section and not tied to a specific entry."
+        default=[],
+        max_length=100,
+        description="Works cited in this section and not tied to a specific entry.",
     )
 
 

@@ -6,6 +6,7 @@ be handed to any site engine or written to a folder by the CLI.
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from collections.abc import Callable
@@ -22,7 +23,8 @@ from kb.models import CaseStudy, Challenge, Entity, PaperSection, Reference, Sol
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _SECTION = re.compile(r"^## (.+?) \{ #([A-Za-z0-9_-]+)(?: [^}]*)? \}$", re.MULTILINE)
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|!])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|!])")
+_PROSE_ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("{", "&#123;"), ("}", "&#125;"))
 
 
 PLURALS: dict[type[Entity], str] = {
@@ -43,12 +45,29 @@ def page_path(entity: Entity) -> str:
 
 def md_escape(text: str) -> str:
     """Escape text so Markdown shows it literally (titles, names, table cells)."""
+    # Python-Markdown has no backslash escape for '<': an entity is the only safe spelling.
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 
 def md_text(text: str) -> str:
-    """Corpus prose as Markdown, with raw HTML neutralised so data can never inject markup."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Corpus prose as Markdown, with raw HTML neutralised so data can never inject markup.
+
+    Braces become entities too: the ``attr_list`` extension would otherwise let
+    ``[x](https://a.example){: onclick="..."}`` set any HTML attribute.
+    """
+    for char, entity in _PROSE_ENTITIES:
+        text = text.replace(char, entity)
+    return text
+
+
+def html_attr(text: str) -> str:
+    """Plain text for a page's front matter that the theme pastes into an HTML attribute.
+
+    Material writes ``page.meta.description`` into ``<meta content="...">`` without escaping
+    (MkDocs' theme environment has no autoescape), so it is escaped here, once.
+    """
+    return html.escape(" ".join(text.split()), quote=False).replace('"', "&quot;")
 
 
 def first_sentence(text: str, limit: int = 200) -> str:
@@ -89,7 +108,8 @@ def make_env() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        link=link_to, md_escape=md_escape, md=md_text, rel=relative, first_sentence=first_sentence
+        link=link_to, md_escape=md_escape, md=md_text, rel=relative, first_sentence=first_sentence,
+        html_attr=html_attr,
     )
     env.filters.update(
         bibtex=cite.bibtex,

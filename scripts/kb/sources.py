@@ -55,6 +55,8 @@ def read_source(path: str, raw: bytes) -> Source | list[Diagnostic]:
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and "quoted scalar" in (exc.context or ""):
+            mark = exc.context_mark  # where the quote opens, not the end of the file
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         lines = text.splitlines()
         if line <= len(lines) and lines[line - 1][column - 1 : column] == "\t":
@@ -70,8 +72,25 @@ def read_source(path: str, raw: bytes) -> Source | list[Diagnostic]:
     return source
 
 
+# PyYAML's wording for the commonest slips, said in terms of what to change.
+_PROBLEMS = {
+    "mapping values are not allowed": "a ':' inside a value, or a key indented too deep "
+    "(quote the value, or align the key with its neighbours)",
+    "but found another document": "a second document starts here (one entry per file: "
+    "remove the '---' line and what follows, or move it to its own file)",
+    "found unexpected end of stream": "a quoted value that starts here is never closed "
+    "(add the closing quote)",
+}
+
+
 def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
     problem = exc.problem or "syntax error"
+    for known, plain in _PROBLEMS.items():
+        if problem.startswith(known):
+            return plain
+    if problem.startswith("could not determine a constructor for the tag"):
+        tag = problem.rsplit(" ", 1)[-1].replace("tag:yaml.org,2002:", "!!")
+        return f"the tag {tag} is not allowed (plain YAML only: remove the tag or quote the value)"
     if exc.context:
         return f"{problem} ({exc.context})"
     return problem

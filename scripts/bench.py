@@ -1,0 +1,175 @@
+"""Benchmark the build on the real corpus and on synthetic corpora 10x and 100x its size.
+
+Usage: ``python scripts/bench.py [--scales 1 10 100] [--keep DIR]`` (``make bench``)
+
+A synthetic corpus clones every challenge, case study, solution and reference under new IDs
+(``<id>-c<n>``), each clone pointing at the clones of the same round, so every reference
+stays valid and the shape of the graph is kept; the stages and steps (the paper's taxonomy)
+are shared. Prints one Markdown table; it is not a test, and asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from kb.models import MODELS, RefTo  # noqa: E402
+
+CLONED = ("challenges", "case-studies", "solutions", "references")
+PROJECT_FILES = ("mkdocs.yml", "pyproject.toml", "docs", "scripts", "overrides")
+
+
+def make_project(target: Path, scale: int) -> int:
+    """Lay out a buildable project with the corpus ``scale`` times; return its entry count."""
+    target.mkdir(parents=True)
+    for name in PROJECT_FILES:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif src.is_file():
+            shutil.copy(src, target / name)
+    shutil.copytree(ROOT / "data", target / "data")
+    for model in MODELS:
+        if model.folder not in CLONED:
+            continue
+        refs = {
+            name: marker.folder
+            for name, info in model.model_fields.items()
+            for marker in info.metadata
+            if isinstance(marker, RefTo) and marker.folder in CLONED
+        }
+        for path in sorted((ROOT / "data" / model.folder).glob("*.yaml")):
+            entry = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+            for n in range(1, scale):
+                clone = _clone(entry, n, refs)
+                text = yaml.dump(
+                    clone, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False
+                )
+                (target / "data" / model.folder / f"{clone['id']}.yaml").write_text(
+                    text, encoding="utf-8"
+                )
+    return sum(len(list((target / "data" / m.folder).glob("*.yaml"))) for m in MODELS)
+
+
+def _clone(entry: dict[str, Any], n: int, refs: dict[str, str]) -> dict[str, Any]:
+    clone = dict(entry, id=f"{entry['id']}-c{n}", title=f"{entry['title']} (copy {n})")
+    for name in refs:
+        value = clone.get(name)
+        if isinstance(value, str):
+            clone[name] = f"{value}-c{n}"
+        elif isinstance(value, list):
+            clone[name] = [f"{v}-c{n}" for v in value]
+    return clone
+
+
+# What the MkDocs hook adds to a build: importing the generator, loading, rendering.
+GENERATOR = """
+import sys, time
+from pathlib import Path
+start = time.perf_counter()
+sys.path.insert(0, sys.argv[1])
+from kb.corpus import load_corpus
+from kb.render import render_site
+imported = time.perf_counter()
+corpus = load_corpus(Path(sys.argv[2]) / "data", root=Path(sys.argv[2]))
+loaded = time.perf_counter()
+pages = render_site(corpus)
+rendered = time.perf_counter()
+print(imported - start, loaded - imported, rendered - loaded, len(pages))
+"""
+
+
+def measure(project: Path) -> dict[str, float]:
+    """The generator alone in a fresh process, then a strict ``mkdocs build`` in another."""
+    probe = subprocess.run(
+        [sys.executable, "-c", GENERATOR, str(ROOT / "scripts"), str(project)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    imports, load, render, pages = (float(x) for x in probe.stdout.split())
+
+    site = project / "site"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
+    env.setdefault("SOURCE_DATE_EPOCH", "1700000000")
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(site)]
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+    total = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"mkdocs build failed in {project}:\n{result.stderr[-3000:]}")
+    sizes = [p.stat().st_size for p in site.rglob("index.html")]
+    return {
+        "pages": pages,
+        "imports": imports,
+        "load": load,
+        "render": render,
+        "generator": imports + load + render,
+        "total": total,
+        "index": (site / "search" / "search_index.json").stat().st_size,
+        "median": statistics.median(sizes),
+        "max": max(sizes),
+        "rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build each scale in a temporary folder and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
+    parser.add_argument("--keep", type=Path, help="build here and keep the projects")
+    args = parser.parse_args(argv)
+
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
+        base = args.keep or Path(tmp)
+        for scale in args.scales:
+            project = base / f"x{scale}"
+            shutil.rmtree(project, ignore_errors=True)
+            entries = make_project(project, scale)
+            print(f"building {scale}x: {entries} entries ...", file=sys.stderr, flush=True)
+            rows.append((scale, entries, measure(project)))
+            if not args.keep:
+                shutil.rmtree(project)
+
+    print(
+        "| corpus | entries | pages | generator (s): import + load + render | mkdocs (s) "
+        "| total (s) | generator share "
+        "| s per 100 pages | search index | median page HTML | max page HTML | peak RSS |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for scale, entries, m in rows:
+        name = "real" if scale == 1 else f"{scale}x"
+        print(
+            f"| {name} | {entries} | {m['pages']:.0f} | {m['generator']:.2f}: "
+            f"{m['imports']:.2f} + {m['load']:.2f} + {m['render']:.2f} "
+            f"| {m['total'] - m['generator']:.2f} | {m['total']:.2f} "
+            f"| {m['generator'] / m['total']:.1%} | {100 * m['total'] / m['pages']:.2f} "
+            f"| {m['index'] / 1e6:.2f} MB | {m['median'] / 1e3:.1f} KB | {m['max'] / 1e3:.1f} KB "
+            f"| {m['rss']:.0f} MB |"
+        )
+    print(
+        "\ntotal = wall time of a strict `mkdocs build` in a fresh process (Python start-up, "
+        "the hook's import, load and render, MkDocs and Material); generator = import of the kb "
+        "package + load + render, timed in a fresh process (an upper bound: MkDocs already "
+        "imports yaml and jinja2); mkdocs = total - generator. Peak RSS: largest process so far."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
