@@ -5,6 +5,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from kb.cli import main  # noqa: E402
+from kb.cli import main
 
 raise SystemExit(main())

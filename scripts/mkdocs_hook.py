@@ -16,14 +16,14 @@ from mkdocs.structure.files import File, Files
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from kb import CorpusError, load_corpus, render_site  # noqa: E402
-from kb.cite import Site, project_version  # noqa: E402
-from kb.diagnostics import format_diagnostics  # noqa: E402
-from kb.export import export_files  # noqa: E402
-from kb.find import find_assets  # noqa: E402
-from kb.ledger import ledger_problems  # noqa: E402
-from kb.permalinks import render_redirects  # noqa: E402
-from kb.render import page_sources  # noqa: E402
+from kb import CorpusError, load_corpus, render_site
+from kb.cite import Site, project_version
+from kb.diagnostics import format_diagnostics
+from kb.export import export_files
+from kb.find import find_assets
+from kb.ledger import ledger_problems
+from kb.permalinks import render_redirects
+from kb.render import page_sources
 
 _pages: dict[str, str] = {}
 _data_files: dict[str, bytes] = {}  # api/: JSON, CSV, JSON Schema, BibTeX

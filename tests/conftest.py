@@ -82,7 +82,7 @@ def served_site(built_site: Path) -> Iterator[str]:
 class QuietHandler(SimpleHTTPRequestHandler):
     """A static file handler that keeps request logs out of the test output."""
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

@@ -110,8 +110,7 @@ def test_replaced_by_cycles_and_self_references_are_located(
     folder = mini_data / "challenges"
     discovery = folder / "data-discovery.yaml"
     discovery.write_text(
-        discovery.read_text()
-        + "successor: country-level-regulations\nrelated: [data-discovery]\n"
+        discovery.read_text() + "successor: country-level-regulations\nrelated: [data-discovery]\n"
     )
     regulations = folder / "country-level-regulations.yaml"
     regulations.write_text(regulations.read_text() + "successor: data-discovery\n")

@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 from kb.corpus import load_corpus
 from kb.models import CaseStudy, Challenge, Entity, PaperSection, Reference, Solution, Stage, Step

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from conftest import MINI
 from kb.corpus import load_corpus
 from kb.diagnostics import CorpusError

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 from kb.corpus import FOLDERS, load_corpus
 from kb.models import CaseStudy, Challenge, Reference, Solution, Stage, Step

@@ -24,7 +24,7 @@ from conftest import ROOT
 from kb.cite import SURVEY, Site, bib_escape, bib_name, bibtex
 from kb.corpus import FOLDERS, load_corpus
 from kb.export import export_files, write_files
-from kb.models import PaperSection, MODELS, CaseStudy, Challenge, Entity, Reference, Stage
+from kb.models import MODELS, CaseStudy, Challenge, Entity, PaperSection, Reference, Stage
 from kb.render import render_site
 
 CORPUS = load_corpus(ROOT / "data")

@@ -6,7 +6,6 @@ from typing import Any
 
 import pydantic
 import pytest
-
 from kb.models import CaseStudy, Challenge, Placements, Reference, Sections
 
 
@@ -75,7 +74,7 @@ def test_case_study_needs_a_challenge_and_an_explicit_source() -> None:
 
 
 def test_industry_is_a_closed_vocabulary() -> None:
-    with pytest.raises(pydantic.ValidationError, match="literal_error|Input should be"):
+    with pytest.raises(pydantic.ValidationError, match=r"Input should be"):
         CaseStudy.model_validate(
             {
                 "id": "x",

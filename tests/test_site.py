@@ -7,11 +7,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, copy_project, mkdocs_build
 from kb.corpus import load_corpus
-from kb.sources import Source, read_source
 from kb.models import VERSIONS, CaseStudy, Challenge, PaperSection, Reference, Solution, Step
+from kb.sources import Source, read_source
 
 pytestmark = pytest.mark.slow
 CORPUS = load_corpus(ROOT / "data")
@@ -59,7 +58,9 @@ def test_challenge_page_shows_stage_step_and_both_section_numbers(
         placed = getattr(challenge.placements, version)
         if placed:
             number = getattr(CORPUS.get(Step, placed).sections, version)
-            assert re.search(rf"<td>{label}</td>\s*<td><a [^>]*>[^<]+</a></td>\s*<td>§{number}</td>", html)
+            assert re.search(
+                rf"<td>{label}</td>\s*<td><a [^>]*>[^<]+</a></td>\s*<td>§{number}</td>", html
+            )
         else:
             assert re.search(rf"<td>{label}</td>\s*<td>not listed</td>", html)
 
@@ -102,7 +103,8 @@ def test_site_makes_no_reference_to_google_fonts_or_cdns(built_site: Path) -> No
     for path in [built_site / "index.html", built_site / "challenges" / "index.html"]:
         html = path.read_text()
         assert "fonts.googleapis.com" not in html
-        assert "unpkg.com" not in html and "cdn.jsdelivr.net" not in html
+        assert "unpkg.com" not in html
+        assert "cdn.jsdelivr.net" not in html
 
 
 def test_broken_data_fails_the_mkdocs_build_without_traceback(tmp_path: Path) -> None:

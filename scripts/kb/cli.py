@@ -20,6 +20,7 @@ from kb.cite import Site, project_version
 from kb.corpus import Corpus, load_corpus
 from kb.diagnostics import CorpusError, format_diagnostics
 from kb.export import export_files, write_files
+from kb.find import find_assets
 from kb.ledger import (
     LEDGER,
     LedgerError,
@@ -30,7 +31,6 @@ from kb.ledger import (
     read_ledger,
 )
 from kb.permalinks import render_redirects
-from kb.find import find_assets
 from kb.render import render_site, write_pages
 from kb.schema import schema_files
 

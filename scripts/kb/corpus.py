@@ -115,7 +115,7 @@ class Corpus:
         return sorted(found.values(), key=lambda e: (getattr(e, "order", 0), e.id))
 
     def targets(self, source: Entity, model: type[E], field_name: str) -> list[E]:
-        """Entities of ``model`` that ``source`` points at through ``field_name``, in field order."""
+        """Entities of ``model`` that ``source`` points at through ``field_name``, in order."""
         ids = self._forward.get((source.folder, source.id, field_name), [])
         return [self.get(model, i) for i in dict.fromkeys(ids)]
 
@@ -356,8 +356,7 @@ def _validate(model: type[Entity], source: Source, problems: list[Diagnostic]) -
         problems.append(
             source.at(
                 (),
-                f"expected a mapping of fields ({', '.join(required)}), "
-                f"found {_kind(data)}",
+                f"expected a mapping of fields ({', '.join(required)}), found {_kind(data)}",
             )
         )
         return None

@@ -35,7 +35,7 @@ VERSIONS: dict[str, str] = {
 }
 
 Confidence = Literal["paper", "corroborated", "single-source", "unconfirmed"]
-"""How well a fact is confirmed; mirrors the tags of FACTS.md ([paper], [2+], [1], [unconfirmed])."""
+"""How well a fact is confirmed; mirrors the FACTS.md tags [paper], [2+], [1] and [unconfirmed]."""
 
 CONFIDENCES: dict[str, str] = {
     "paper": "Seen in the paper's own text",
@@ -231,7 +231,9 @@ class Entity(Strict):
     folder: ClassVar[str]
     label: ClassVar[str]
 
-    id: Slug = Field(description="Permanent ID; equals the file name without .yaml. Never change it.")
+    id: Slug = Field(
+        description="Permanent ID; equals the file name without .yaml. Never change it."
+    )
     title: PlainText = Field(min_length=2, max_length=200, description="Display title.")
     summary: Markdown = Field(description="What it is, in two to five sentences of our own words.")
     provenance: Provenance = Field(description="How well this entry is confirmed.")
@@ -318,7 +320,7 @@ class Challenge(Entity):
 
 
 class CaseStudy(Entity):
-    """A real-world case study, example or piece of evidence from the survey (data/case-studies/)."""
+    """A real-world case study, example or piece of evidence (data/case-studies/)."""
 
     folder: ClassVar[str] = "case-studies"
     label: ClassVar[str] = "Case study"
@@ -401,23 +403,23 @@ class Reference(Entity):
     venue: PlainText | None = Field(
         default=None, max_length=300, description="Journal, conference, publisher or website."
     )
-    kind: Literal["paper", "preprint", "report", "book", "article", "blog", "guide", "talk"] = Field(
-        description="What sort of work it is."
+    kind: Literal["paper", "preprint", "report", "book", "article", "blog", "guide", "talk"] = (
+        Field(description="What sort of work it is.")
     )
     doi: (
         Annotated[str, StringConstraints(pattern=rf"^10\.\d{{4,9}}/{URL_CHARS}$", max_length=200)]
         | None
     ) = Field(default=None, description="DOI without the https://doi.org/ prefix.")
     url: (
-        Annotated[str, StringConstraints(pattern=rf"^https?://{URL_CHARS}$", max_length=500)]
-        | None
+        Annotated[str, StringConstraints(pattern=rf"^https?://{URL_CHARS}$", max_length=500)] | None
     ) = Field(default=None, description="Stable URL (arXiv abstract, publisher page).")
     details: Literal["record", "unconfirmed"] = Field(
         description="record: these bibliographic details match the work's own publication record; "
         "unconfirmed: not checked."
     )
     ref_numbers: dict[Version, int] = Field(
-        default={}, description="The paper's reference number in each version, only where confirmed."
+        default={},
+        description="The paper's reference number in each version, only where confirmed.",
     )
 
 
@@ -431,7 +433,9 @@ class PaperSection(Entity):
     sections: Sections = Field(description="The section number in each version.")
     subsections: list[Annotated[PlainText, StringConstraints(min_length=2, max_length=200)]] = (
         Field(
-            default=[], max_length=20, description='Subsection headings, e.g. "8.1 Tools and services".'
+            default=[],
+            max_length=20,
+            description='Subsection headings, e.g. "8.1 Tools and services".',
         )
     )
     stage: Annotated[Slug | None, RefTo("stages")] = Field(

@@ -39,7 +39,7 @@ PLURALS: dict[type[Entity], str] = {
 
 
 def page_path(entity: Entity) -> str:
-    """Where an entity's page lives: ``<collection>/<id>.md`` (served at ``/<collection>/<id>/``)."""
+    """Where an entity's page lives: ``<collection>/<id>.md``, served at ``/<collection>/<id>/``."""
     return f"{entity.folder}/{entity.id}.md"
 
 
@@ -108,7 +108,11 @@ def make_env() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        link=link_to, md_escape=md_escape, md=md_text, rel=relative, first_sentence=first_sentence,
+        link=link_to,
+        md_escape=md_escape,
+        md=md_text,
+        rel=relative,
+        first_sentence=first_sentence,
         html_attr=html_attr,
     )
     env.filters.update(
@@ -150,9 +154,7 @@ def render_site(corpus: Corpus, site: Site | None = None) -> dict[str, str]:
     def emit(path: str, template: str, **context: Any) -> None:
         pages[path] = render(path, template, **context)
 
-    emit(
-        "index.md", "home.md.j2", stages=corpus.live(Stage), paper=corpus.live(PaperSection)
-    )
+    emit("index.md", "home.md.j2", stages=corpus.live(Stage), paper=corpus.live(PaperSection))
     emit("editorial-status.md", "editorial-status.md.j2", **_editorial_context(corpus))
     for model, template in _ENTITY_TEMPLATES.items():
         emit(
@@ -360,7 +362,9 @@ def _editorial_context(corpus: Corpus) -> dict[str, Any]:
             key = section.id if section else ""
             groups.setdefault(key, {level: [] for level in levels})
             groups[key][entity.provenance.confidence].append(entity)
-    ordered = [(s, groups[s.id]) for s in corpus.live(PaperSection) if s.id in groups]
+    ordered: list[tuple[PaperSection | None, dict[str, list[Entity]]]] = [
+        (s, groups[s.id]) for s in corpus.live(PaperSection) if s.id in groups
+    ]
     if "" in groups:
         ordered.append((None, groups[""]))
     counts = {

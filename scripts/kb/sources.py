@@ -43,7 +43,10 @@ def read_source(path: str, raw: bytes) -> Source | list[Diagnostic]:
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         return [
             Diagnostic(
-                path, line, column, f"not UTF-8: byte 0x{raw[exc.start]:02x} (save the file as UTF-8)"
+                path,
+                line,
+                column,
+                f"not UTF-8: byte 0x{raw[exc.start]:02x} (save the file as UTF-8)",
             )
         ]
     loader = _Loader(text)
@@ -60,7 +63,9 @@ def read_source(path: str, raw: bytes) -> Source | list[Diagnostic]:
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         lines = text.splitlines()
         if line <= len(lines) and lines[line - 1][column - 1 : column] == "\t":
-            return [Diagnostic(path, line, column, "invalid YAML: tab character (indent with spaces)")]
+            return [
+                Diagnostic(path, line, column, "invalid YAML: tab character (indent with spaces)")
+            ]
         return [Diagnostic(path, line, column, f"invalid YAML: {_yaml_problem(exc)}")]
     except yaml.YAMLError as exc:
         return [Diagnostic(path, 1, 1, f"invalid YAML: {exc}")]
