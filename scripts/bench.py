@@ -67,6 +67,7 @@ def make_project(target: Path, scale: int) -> int:
 
 def _clone(entry: dict[str, Any], n: int, refs: dict[str, str]) -> dict[str, Any]:
     clone = dict(entry, id=f"{entry['id']}-c{n}", title=f"{entry['title']} (copy {n})")
+    clone.pop("redirect_from", None)  # an old ID redirects to one entry only
     for name in refs:
         value = clone.get(name)
         if isinstance(value, str):
