@@ -183,25 +183,35 @@ class Provenance(Strict):
     )
 
 
-class Sections(Strict):
+class PerVersion(Strict):
+    """A value for each version of the survey, at least one of them given."""
+
+    missing: ClassVar[str]
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> PerVersion:
+        if not self.versions():
+            raise ValueError(self.missing)
+        return self
+
+    def versions(self) -> list[str]:
+        """The versions that have a value, oldest first."""
+        return [v for v in VERSIONS if getattr(self, v) is not None]
+
+
+class Sections(PerVersion):
     """Section numbers of one part of the paper in each version; absent where it has none."""
+
+    missing: ClassVar[str] = "give the section number in at least one version"
 
     arxiv_2020: SectionNumber | None = Field(default=None, description="Number in arXiv v1 (2020).")
     acm_2022: SectionNumber | None = Field(default=None, description="Number in ACM CSUR (2022).")
 
-    @model_validator(mode="after")
-    def _at_least_one(self) -> Sections:
-        if self.arxiv_2020 is None and self.acm_2022 is None:
-            raise ValueError("give the section number in at least one version")
-        return self
 
-    def versions(self) -> list[str]:
-        """The versions that have this section, oldest first."""
-        return [v for v in VERSIONS if getattr(self, v) is not None]
-
-
-class Placements(Strict):
+class Placements(PerVersion):
     """Where a challenge sits in Table 1 of each version: the step's ID, absent if not listed."""
+
+    missing: ClassVar[str] = "list the step of at least one version of Table 1"
 
     arxiv_2020: Annotated[Slug | None, RefTo("steps")] = Field(
         default=None, description="Step under which Table 1 of arXiv v1 (2020) lists it."
@@ -209,16 +219,6 @@ class Placements(Strict):
     acm_2022: Annotated[Slug | None, RefTo("steps")] = Field(
         default=None, description="Step under which Table 1 of ACM CSUR (2022) lists it."
     )
-
-    @model_validator(mode="after")
-    def _at_least_one(self) -> Placements:
-        if self.arxiv_2020 is None and self.acm_2022 is None:
-            raise ValueError("list the step of at least one version of Table 1")
-        return self
-
-    def versions(self) -> list[str]:
-        """The versions whose Table 1 lists the challenge, oldest first."""
-        return [v for v in VERSIONS if getattr(self, v) is not None]
 
     def latest(self) -> str:
         """The step in the newest version that lists the challenge."""
