@@ -123,3 +123,11 @@ def test_site_config_has_no_duplicate_keys(name: str) -> None:
     """YAML keeps the last of two equal keys, so a merge slip would silently drop settings."""
     source = read_source(name, (ROOT / name).read_bytes())
     assert isinstance(source, Source), source
+
+
+def test_page_titles_name_the_page_then_the_site(built_site: Path) -> None:
+    site_name = "Deploying ML — Challenges Knowledge Base"
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert f"<title>{site_name}</title>" in home
+    challenge = page(built_site, "challenges", "concept-drift")
+    assert f"<title>Concept drift - {site_name}</title>" in challenge
