@@ -19,6 +19,7 @@ from kb import cite, models
 from kb.cite import Site
 from kb.corpus import Corpus
 from kb.find import find_pages
+from kb.i18n import install_gettext
 from kb.models import CaseStudy, Challenge, Entity, PaperSection, Reference, Solution, Stage, Step
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -107,6 +108,7 @@ def make_env() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    install_gettext(env)  # every string a reader sees goes through _() (see kb/i18n.py)
     env.filters.update(
         link=link_to,
         md_escape=md_escape,
