@@ -21,6 +21,7 @@ from kb.corpus import Corpus, load_corpus
 from kb.diagnostics import CorpusError, format_diagnostics
 from kb.export import export_files, write_files
 from kb.find import find_assets
+from kb.i18n import LANGUAGES
 from kb.ledger import (
     LEDGER,
     LedgerError,
@@ -30,9 +31,11 @@ from kb.ledger import (
     published,
     read_ledger,
 )
+from kb.models import Entity
 from kb.permalinks import render_redirects
 from kb.render import render_site, write_pages
 from kb.schema import schema_files
+from kb.translations import Translations, load_translations, skeleton
 
 ROOT = Path(__file__).resolve().parents[2]
 OFFLINE_ZIP = "deploying-ml-kb-offline.zip"
@@ -55,6 +58,16 @@ def main(argv: list[str] | None = None) -> int:
     offline.add_argument("--out", type=Path, default=ROOT / "build" / OFFLINE_ZIP)
     schema = commands.add_parser("schema", help="write data/schema/*.schema.json from the models")
     schema.add_argument("--check", action="store_true", help="fail if the files are out of date")
+    translate = commands.add_parser(
+        "translate", help="write translation files to fill in, or list what is left to translate"
+    )
+    translate.add_argument("language", choices=sorted(LANGUAGES), help="language code")
+    translate.add_argument(
+        "entries", nargs="*", metavar="COLLECTION/ID", help="entries to start (default: none)"
+    )
+    translate.add_argument(
+        "--missing", action="store_true", help="start every entry that has no translation yet"
+    )
     args = parser.parse_args(argv)
 
     if args.command == "schema":
@@ -69,6 +82,13 @@ def main(argv: list[str] | None = None) -> int:
         print(format_diagnostics(exc.diagnostics), file=sys.stderr)
         return 1
     root = args.data.resolve().parent
+    try:
+        translations = load_translations(args.data, corpus, root)
+    except CorpusError as exc:
+        print(format_diagnostics(exc.diagnostics), file=sys.stderr)
+        return 1
+    if args.command == "translate":
+        return _translate(corpus, translations[args.language], args)
     site_info = _site_info(getattr(args, "site_url", None))
     pages = render_site(corpus, site_info)
     problems = ledger_problems(corpus, pages, args.data, root)
@@ -80,6 +100,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         counts = ", ".join(f"{len(v)} {k}" for k, v in corpus.entities.items())
         print(f"corpus OK: {counts}")
+        for language, found in translations.items():
+            left = found.outstanding(corpus)
+            summary = ", ".join(f"{len(v)} {k}" for k, v in left.items())
+            print(
+                f"{LANGUAGES[language]} ({language}): {len(found.entries)} translations; {summary}"
+            )
         return 0
     redirects = render_redirects(corpus, site_url=site_info.url)
     written = write_pages(pages | redirects | find_assets(corpus), args.out)
@@ -87,6 +113,42 @@ def main(argv: list[str] | None = None) -> int:
     data_files = export_files(corpus, site_info)
     written = write_files(data_files, args.out)
     print(f"{len(data_files)} open-data files in {args.out / 'api'} ({len(written)} changed)")
+    return 0
+
+
+def _translate(corpus: Corpus, translations: Translations, args: argparse.Namespace) -> int:
+    """Start translation files (never overwriting one), or list what is left to do."""
+    wanted: list[Entity] = []
+    problems = []
+    for name in args.entries:
+        folder, _, entity_id = name.partition("/")
+        entity = corpus.entities.get(folder, {}).get(entity_id)
+        if entity is None:
+            problems.append(
+                f"{name}: no such entry (expected COLLECTION/ID, e.g. challenges/concept-drift)"
+            )
+        else:
+            wanted.append(entity)
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 1
+    left = translations.outstanding(corpus)
+    if args.missing:
+        wanted += left["missing"]
+    folder = args.data / translations.language
+    for entity in wanted:
+        path = folder / entity.folder / f"{entity.id}.yaml"
+        if path.exists():
+            print(f"{path}: exists; not overwritten ({translations.state(entity)})")
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(skeleton(entity, translations.language), encoding="utf-8")
+        print(f"{path}: written; replace each TODO")
+    if not wanted:
+        for state, entities in left.items():
+            for entity in entities:
+                print(f"{state}: {entity.folder}/{entity.id}")
+        print(", ".join(f"{len(v)} {k}" for k, v in left.items()))
     return 0
 
 

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import pydantic
 
 from kb.diagnostics import CorpusError, Diagnostic, did_you_mean
+from kb.i18n import LANGUAGES
 from kb.lifecycle import check_lifecycle, reference_problem
 from kb.models import (
     MODELS,
@@ -35,9 +36,10 @@ from kb.models import (
 from kb.sources import Loc, Source, read_source
 
 E = TypeVar("E", bound=Entity)
+M = TypeVar("M", bound=Strict)
 
 FOLDERS = {model.folder: model for model in MODELS}
-EXTRA_FOLDERS = {"schema"}  # generated JSON Schema lives beside the data
+EXTRA_FOLDERS = {"schema", *LANGUAGES}  # generated JSON Schema and translations
 
 
 @dataclass(frozen=True)
@@ -245,7 +247,7 @@ def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
                 problems.extend(parsed)
                 broken[folder].add(path.stem)
                 continue
-            entity = _validate(model, parsed, problems)
+            entity = validate_source(model, parsed, problems)
             if entity is None:
                 broken[folder].add(path.stem)
                 continue
@@ -344,7 +346,8 @@ def _check_case_study_coverage(
     return problems
 
 
-def _validate(model: type[Entity], source: Source, problems: list[Diagnostic]) -> Entity | None:
+def validate_source(model: type[M], source: Source, problems: list[Diagnostic]) -> M | None:
+    """``source`` validated as ``model``, or None with its problems added to ``problems``."""
     data = source.data
     required = [n for n, f in model.model_fields.items() if f.is_required()]
     if data is None:
@@ -377,7 +380,7 @@ _PATTERN_HINTS = {
 }
 
 
-def _diagnostic(model: type[Entity], source: Source, error: Any) -> Diagnostic:
+def _diagnostic(model: type[Strict], source: Source, error: Any) -> Diagnostic:
     loc: Loc = tuple(error["loc"])
     kind = error["type"]
     value = error.get("input")

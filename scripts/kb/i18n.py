@@ -13,6 +13,9 @@ import jinja2
 
 SOURCE_LANGUAGE = "en"
 
+LANGUAGES: dict[str, str] = {"ja": "日本語"}
+"""The languages the corpus is translated into (besides English), with their own names."""
+
 
 def gettext_functions(
     catalog: Mapping[str, str] | None = None,

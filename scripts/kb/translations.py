@@ -1,0 +1,404 @@
+"""Translations of corpus entries: ``data/<language>/<collection>/<id>.yaml``, one per entry.
+
+A translation file holds the translated text of an entry's *translatable* fields (titles and
+prose; never IDs, links, numbers or names of works) and the fingerprint of the English text it
+was made from. When the English changes, the fingerprint no longer matches: the translation is
+*stale*, and its page says so. A field without a translation falls back to the English text, with
+the same notice. The translation models are derived from the English models, so a translated
+summary obeys exactly the rules of an English one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import textwrap
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints, create_model
+
+from kb.corpus import FOLDERS, Corpus, validate_source
+from kb.diagnostics import CorpusError, Diagnostic, did_you_mean
+from kb.i18n import LANGUAGES
+from kb.models import (
+    MODELS,
+    CaseStudy,
+    Challenge,
+    Entity,
+    PaperSection,
+    Reference,
+    Slug,
+    Strict,
+)
+from kb.sources import Source, read_source
+
+COMMON: tuple[str, ...] = ("title", "summary", "retired_reason", "provenance")
+"""Translatable fields of every entry (``provenance`` means its ``note``)."""
+
+EXTRA: dict[type[Entity], tuple[str, ...]] = {
+    Challenge: ("in_production", "aliases", "keywords", "no_case_study"),
+    CaseStudy: ("organisation", "lessons", "figures"),
+    PaperSection: ("subsections",),
+}
+"""Translatable fields particular to one collection."""
+
+UNTRANSLATED: dict[type[Entity], tuple[str, ...]] = {Reference: ("title",)}
+"""Fields that stay in the original language: a reference keeps the title of the work."""
+
+PLACEHOLDER = "TODO"
+"""What ``kb translate`` writes where a translation is still to be written."""
+
+Fingerprint = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9a-f]{16}$"),
+    Field(description="The first 16 hex digits of the SHA-256 of the English text translated."),
+]
+
+
+def translatable(model: type[Entity]) -> tuple[str, ...]:
+    """The translatable fields of ``model``, in the order of its declaration."""
+    names = set(COMMON + EXTRA.get(model, ())) - set(UNTRANSLATED.get(model, ()))
+    return tuple(n for n in model.model_fields if n in names)
+
+
+def english_text(entity: Entity) -> dict[str, Any]:
+    """The English values of an entity's translatable fields that are not empty."""
+    found: dict[str, Any] = {}
+    for name in translatable(type(entity)):
+        value = getattr(entity, name)
+        if name == "provenance":
+            value = entity.provenance.note
+        if value not in (None, "", []):
+            found[name] = value
+    return found
+
+
+def fingerprint(entity: Entity) -> str:
+    """The fingerprint of the English text a translation of ``entity`` translates."""
+    canonical = json.dumps(english_text(entity), ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+class ProvenanceTranslation(Strict):
+    """The translated note of an entry's provenance (its confidence is not text)."""
+
+    note: Annotated[str, StringConstraints(min_length=1, max_length=1000)] = Field(
+        description="The provenance note, translated."
+    )
+
+
+def _translation_model(model: type[Entity]) -> type[Strict]:
+    fields: dict[str, Any] = {
+        "id": (Slug, Field(description="The ID of the English entry; equals the file name.")),
+        "source_fingerprint": (
+            Fingerprint,
+            Field(
+                description="Fingerprint of the English text this translates (`kb translate` "
+                "writes it; a mismatch marks the translation as out of date)."
+            ),
+        ),
+    }
+    for name in translatable(model):
+        if name == "provenance":
+            fields[name] = (ProvenanceTranslation | None, Field(default=None))
+            continue
+        info = model.model_fields[name]
+        annotation: Any = (
+            Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+        )
+        fields[name] = (
+            annotation | None,
+            Field(default=None, description=f"Translation of `{name}`: {info.description}"),
+        )
+    translation: type[Strict] = create_model(
+        f"{model.__name__}Translation",
+        __base__=Strict,
+        __doc__=f"A translation of one entry of data/{model.folder}/.",
+        **fields,
+    )
+    return translation
+
+
+TRANSLATION_MODELS: dict[type[Entity], type[Strict]] = {m: _translation_model(m) for m in MODELS}
+"""The model of a translation file, per collection (exported to data/schema/)."""
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One translated entry: the text given, and whether the English moved on since."""
+
+    language: str
+    entity: Entity
+    path: str
+    text: dict[str, Any]  # field -> translated value (provenance -> the note)
+    recorded: str  # the fingerprint in the file
+    current: str  # the fingerprint of the English now
+
+    @property
+    def stale(self) -> bool:
+        """True when the English text changed after this translation was made."""
+        return self.recorded != self.current
+
+    @property
+    def missing(self) -> list[str]:
+        """English fields with text that this translation does not translate (yet)."""
+        return [name for name in english_text(self.entity) if name not in self.text]
+
+
+State = Literal["translated", "stale", "partial", "missing"]
+
+
+@dataclass
+class Translations:
+    """Every translation into one language, by (collection, ID)."""
+
+    language: str
+    entries: dict[tuple[str, str], Translation] = field(default_factory=dict)
+
+    def get(self, entity: Entity) -> Translation | None:
+        """The translation of ``entity``, if there is a file for it."""
+        return self.entries.get((entity.folder, entity.id))
+
+    def state(self, entity: Entity) -> State:
+        """``translated``, ``stale`` (English changed), ``partial`` or ``missing``."""
+        found = self.get(entity)
+        if found is None:
+            return "missing"
+        if found.stale:
+            return "stale"
+        return "partial" if found.missing else "translated"
+
+    def localize(self, entity: Entity) -> Entity:
+        """``entity`` with its translated fields; untranslated ones keep the English text."""
+        found = self.get(entity)
+        if found is None:
+            return entity
+        update = dict(found.text)
+        if "provenance" in update:
+            update["provenance"] = entity.provenance.model_copy(
+                update={"note": update["provenance"]}
+            )
+        return entity.model_copy(update=update)
+
+    def outstanding(self, corpus: Corpus) -> dict[State, list[Entity]]:
+        """Entries whose translation is stale, partial or missing, by state, in display order."""
+        found: dict[State, list[Entity]] = {"stale": [], "partial": [], "missing": []}
+        for model in MODELS:
+            for entity in corpus.all(model):
+                state = self.state(entity)
+                if state != "translated":
+                    found[state].append(entity)
+        return found
+
+
+def load_translations(
+    data_dir: Path, corpus: Corpus, root: Path | None = None
+) -> dict[str, Translations]:
+    """Every translation under ``data_dir/<language>/``; raise CorpusError listing every problem."""
+    root = root if root is not None else data_dir.parent
+    problems: list[Diagnostic] = []
+    result: dict[str, Translations] = {}
+    for language in LANGUAGES:
+        folder = data_dir / language
+        result[language] = Translations(language)
+        if not folder.is_dir():
+            continue
+        for path, problem in _files(folder):
+            shown = Path(os.path.relpath(path, root)).as_posix()
+            if problem:
+                problems.append(Diagnostic(shown, 1, 1, problem))
+                continue
+            loaded = _load_one(language, path, shown, corpus, problems)
+            if loaded is not None:
+                result[language].entries[(loaded.entity.folder, loaded.entity.id)] = loaded
+    if problems:
+        raise CorpusError(problems)
+    return result
+
+
+def _files(folder: Path) -> Iterator[tuple[Path, str | None]]:
+    """Each file of a language folder, with the reason it cannot be a translation (if any)."""
+    for child in sorted(folder.iterdir()):
+        if child.name.startswith(".") or child.suffix == ".md":
+            continue  # READMEs and editor files live beside the data
+        if not child.is_dir():
+            yield child, "unexpected file (translations live in <language>/<collection>/<id>.yaml)"
+        elif child.name not in FOLDERS:
+            yield (
+                child,
+                (
+                    f"unknown collection folder {child.name!r}{did_you_mean(child.name, FOLDERS)} "
+                    f"(expected one of: {', '.join(FOLDERS)})"
+                ),
+            )
+        else:
+            for path in sorted(child.iterdir()):
+                if path.name.startswith("."):
+                    continue
+                if path.suffix != ".yaml" or not path.is_file():
+                    yield (
+                        path,
+                        f"unexpected file (translations are <id>.yaml: rename it to "
+                        f"{path.stem}.yaml)",
+                    )
+                else:
+                    yield path, None
+
+
+def _load_one(
+    language: str, path: Path, shown: str, corpus: Corpus, problems: list[Diagnostic]
+) -> Translation | None:
+    model = FOLDERS[path.parent.name]
+    parsed = read_source(shown, path.read_bytes())
+    if isinstance(parsed, list):
+        problems.extend(parsed)
+        return None
+    english = corpus.entities[model.folder].get(path.stem)
+    if english is None:
+        problems.append(
+            parsed.at(
+                ("id",),
+                f"no English entry data/{model.folder}/{path.stem}.yaml to translate"
+                f"{did_you_mean(path.stem, corpus.entities[model.folder])} (a translation is "
+                "named after the entry it translates)",
+            )
+        )
+        return None
+    translation_model = TRANSLATION_MODELS[model]
+    data = parsed.data
+    before = len(problems)
+    if isinstance(data, dict):
+        data = dict(data)
+        allowed = list(translation_model.model_fields)
+        for key in list(data):
+            if key in allowed:
+                continue
+            del data[key]
+            if key in model.model_fields:
+                message = (
+                    f"{key}: not translatable (IDs, links, numbers and names of works come from "
+                    f"the English entry; translatable here: {', '.join(translatable(model))})"
+                )
+            else:
+                message = (
+                    f"{key}: unknown key{did_you_mean(str(key), allowed)} "
+                    f"(allowed here: {', '.join(allowed)})"
+                )
+            problems.append(parsed.at((key,), message, value=False))
+    checked = validate_source(
+        translation_model, Source(parsed.path, data, parsed.key_marks, parsed.value_marks), problems
+    )
+    if checked is None or len(problems) > before:
+        return None
+    values = checked.model_dump(exclude_none=True)
+    if values["id"] != path.stem:
+        problems.append(
+            parsed.at(("id",), f"id: {values['id']!r} does not match the file name {path.name!r}")
+        )
+        return None
+    text = {k: v for k, v in values.items() if k not in ("id", "source_fingerprint")}
+    if "provenance" in text:
+        text["provenance"] = text["provenance"]["note"]
+    source_text = english_text(english)
+    for key, value in text.items():
+        loc: tuple[str, ...] = (key, "note") if key == "provenance" else (key,)
+        name = ".".join(loc)
+        if key not in source_text:
+            problems.append(
+                parsed.at(loc, f"{name}: the English entry has no {name} to translate; remove it")
+            )
+        elif _has_placeholder(value):
+            problems.append(
+                parsed.at(
+                    loc,
+                    f"{name}: still {PLACEHOLDER!r}: write the translation, or remove "
+                    "the field to fall back to the English text",
+                )
+            )
+        elif language == "ja" and (gap := _folded_gap(value)):
+            problems.append(
+                parsed.at(
+                    loc,
+                    f"{name}: a space between Japanese characters ({gap!r}), probably a folded "
+                    "line break: write each paragraph on one line",
+                )
+            )
+        elif key == "figures" and len(value) != len(source_text[key]):
+            problems.append(
+                parsed.at(
+                    loc,
+                    f"figures: {len(value)} items, but the English entry has "
+                    f"{len(source_text[key])} (translate each figure, in the same order)",
+                )
+            )
+    if len(problems) > before:
+        return None
+    return Translation(
+        language, english, shown, text, values["source_fingerprint"], fingerprint(english)
+    )
+
+
+# A line break inside a folded YAML scalar becomes a space, which Japanese text never has.
+_CJK = r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]"
+_GAP = re.compile(rf"{_CJK} +{_CJK}")
+
+
+def _folded_gap(value: Any) -> str | None:
+    for text in value if isinstance(value, list) else [value]:
+        if isinstance(text, str) and (match := _GAP.search(text)):
+            return match.group(0)
+    return None
+
+
+def _has_placeholder(value: Any) -> bool:
+    if isinstance(value, list):
+        return any(_has_placeholder(v) for v in value)
+    return isinstance(value, str) and value.strip() == PLACEHOLDER
+
+
+def skeleton(entity: Entity, language: str) -> str:
+    """A translation file to fill in: every translatable field, its English text as comments."""
+    lines = [
+        f"# yaml-language-server: $schema=../../schema/{entity.folder}.translation.schema.json",
+        f"# {LANGUAGES[language]}: data/{entity.folder}/{entity.id}.yaml. Replace each "
+        f"{PLACEHOLDER}; the English is above each field.",
+        f"id: {entity.id}",
+        f"source_fingerprint: {fingerprint(entity)}",
+    ]
+    for name, value in english_text(entity).items():
+        for part in [value] if isinstance(value, str) else value:
+            lines += textwrap.wrap(part, 96, initial_indent="# ", subsequent_indent="#   ")
+        if name == "provenance":
+            lines += ["provenance:", f"  note: {PLACEHOLDER}"]
+        elif isinstance(value, list):
+            lines += [f"{name}:", *[f"  - {PLACEHOLDER}" for _ in value]]
+        else:
+            lines.append(f"{name}: {PLACEHOLDER}")
+    return "\n".join(lines) + "\n"
+
+
+def translation_schemas() -> dict[str, dict[str, Any]]:
+    """``{file name: JSON Schema}`` of the translation files, one per collection."""
+    files = {}
+    for model, translation in TRANSLATION_MODELS.items():
+        schema = translation.model_json_schema()
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["$id"] = f"{model.folder}.translation.schema.json"
+        files[f"{model.folder}.translation.schema.json"] = schema
+    return files
+
+
+__all__ = [
+    "TRANSLATION_MODELS",
+    "Translation",
+    "Translations",
+    "fingerprint",
+    "load_translations",
+    "skeleton",
+    "translatable",
+]
