@@ -1,20 +1,109 @@
-"""Interface strings: templates wrap what a reader sees in ``_()``, so a language is data.
+"""Languages: the editions of the site, and the interface strings templates wrap in ``_()``.
 
 English is the source language: ``_("Case studies")`` returns its argument. Another language
-supplies a catalog ``{English string: translation}``; placeholders use Jinja's new-style gettext
-(``_("%(n)s case studies", n=3)``), so a literal percent sign is written ``%%``.
+has a catalog, ``kb/locales/<code>.yaml``, mapping each English string to its translation;
+placeholders use Jinja's new-style gettext (``_("%(n)s case studies", n=3)``), so a literal
+percent sign is written ``%%``. Python code marks its labels with :func:`N_` and translates them
+where they are shown. Entry text is translated elsewhere, as data (see ``kb/translations.py``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 
 import jinja2
 
+from kb.diagnostics import CorpusError, Diagnostic
+from kb.sources import Source, read_source
+
 SOURCE_LANGUAGE = "en"
 
-LANGUAGES: dict[str, str] = {"ja": "日本語"}
+
+@dataclass(frozen=True)
+class Edition:
+    """One language edition of the site."""
+
+    code: str  # BCP 47 language tag, also <html lang> and the theme language
+    name: str  # the language's own name, for the language switcher
+    locale: str  # Open Graph locale
+    prefix: str  # URL path of the edition under the site root ("" or "ja/")
+
+
+EDITIONS: dict[str, Edition] = {
+    "en": Edition("en", "English", "en_US", ""),
+    "ja": Edition("ja", "日本語", "ja_JP", "ja/"),
+}
+"""Every edition, the source language first."""
+
+LANGUAGES: dict[str, str] = {e.code: e.name for e in EDITIONS.values() if e.code != "en"}
 """The languages the corpus is translated into (besides English), with their own names."""
+
+LOCALES = Path(__file__).parent / "locales"
+"""Where the interface catalogs live: ``<code>.yaml``."""
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+# A line break inside a folded YAML scalar becomes a space, which Japanese text never has.
+_CJK = r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]"
+_GAP = re.compile(rf"{_CJK} +{_CJK}")
+
+
+def N_(message: str) -> str:
+    """Mark a string for translation where it is defined; it is translated where it is shown."""
+    return message
+
+
+def folded_gap(text: str) -> str | None:
+    """A space between two CJK characters (a folded YAML line in Japanese text), if any."""
+    match = _GAP.search(text)
+    return match.group(0) if match else None
+
+
+def load_catalog(code: str, path: Path | None = None, shown: str | None = None) -> dict[str, str]:
+    """The interface catalog of ``code``; raise CorpusError listing every problem in it."""
+    path = path or LOCALES / f"{code}.yaml"
+    shown = shown or path.as_posix()
+    if not path.is_file():
+        raise CorpusError([Diagnostic(shown, 1, 1, "missing interface catalog")])
+    parsed = read_source(shown, path.read_bytes())
+    if isinstance(parsed, list):
+        raise CorpusError(parsed)
+    problems = _check_catalog(parsed, code)
+    if problems:
+        raise CorpusError(problems)
+    return dict(parsed.data or {})
+
+
+def _check_catalog(source: Source, code: str) -> list[Diagnostic]:
+    if source.data is None:
+        return []
+    if not isinstance(source.data, dict):
+        return [source.at((), "expected a mapping of English strings to their translations")]
+    problems = []
+    for english, translated in source.data.items():
+        if not isinstance(english, str) or not isinstance(translated, str) or not translated:
+            problems.append(source.at((english,), f"{english!r}: expected a non-empty text"))
+            continue
+        wanted, found = set(_PLACEHOLDER.findall(english)), set(_PLACEHOLDER.findall(translated))
+        if wanted != found:
+            problems.append(
+                source.at(
+                    (english,),
+                    f"{english!r}: placeholders {sorted(found)} differ from the English "
+                    f"{sorted(wanted)}",
+                )
+            )
+        elif code == "ja" and (gap := folded_gap(translated)):
+            problems.append(
+                source.at(
+                    (english,),
+                    f"{english!r}: a space between Japanese characters ({gap!r}), probably a "
+                    "folded line break: write it on one line",
+                )
+            )
+    return problems
 
 
 def gettext_functions(

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from pydantic import Field, StringConstraints, create_model
 
 from kb.corpus import FOLDERS, Corpus, validate_source
 from kb.diagnostics import CorpusError, Diagnostic, did_you_mean
-from kb.i18n import LANGUAGES
+from kb.i18n import LANGUAGES, folded_gap
 from kb.models import (
     MODELS,
     CaseStudy,
@@ -343,15 +342,10 @@ def _load_one(
     )
 
 
-# A line break inside a folded YAML scalar becomes a space, which Japanese text never has.
-_CJK = r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]"
-_GAP = re.compile(rf"{_CJK} +{_CJK}")
-
-
 def _folded_gap(value: Any) -> str | None:
     for text in value if isinstance(value, list) else [value]:
-        if isinstance(text, str) and (match := _GAP.search(text)):
-            return match.group(0)
+        if isinstance(text, str) and (gap := folded_gap(text)):
+            return gap
     return None
 
 
