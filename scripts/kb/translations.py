@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, create_model
 
-from kb.corpus import FOLDERS, Corpus, validate_source
+from kb.corpus import FOLDERS, Corpus, Ref, validate_source
 from kb.diagnostics import CorpusError, Diagnostic, did_you_mean
 from kb.i18n import LANGUAGES, folded_gap
 from kb.models import (
@@ -183,6 +183,22 @@ class Translations:
                 update={"note": update["provenance"]}
             )
         return entity.model_copy(update=update)
+
+    def localize_corpus(self, corpus: Corpus) -> Corpus:
+        """The whole corpus in this language: every entry localized, relations unchanged.
+
+        Everything downstream (pages, the filter index, the matrix) then renders translated
+        text without knowing that it is a translation.
+        """
+        entities = {
+            folder: {key: self.localize(entity) for key, entity in items.items()}
+            for folder, items in corpus.entities.items()
+        }
+        refs = [
+            Ref(entities[r.source.folder][r.source.id], r.field, r.target_folder, r.target_id)
+            for r in corpus.refs
+        ]
+        return Corpus(entities, dict(corpus.paths), refs)
 
     def outstanding(self, corpus: Corpus) -> dict[State, list[Entity]]:
         """Entries whose translation is stale, partial or missing, by state, in display order."""
