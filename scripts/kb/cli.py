@@ -82,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
         print(format_diagnostics(exc.diagnostics), file=sys.stderr)
         return 1
     root = args.data.resolve().parent
+    if args.command == "translate" and args.entries:
+        # Starting files needs only the English, so unfinished translations never block it.
+        return _start_translations(corpus, args.language, args.entries, args.data)
     try:
         translations = load_translations(args.data, corpus, root)
     except CorpusError as exc:
@@ -116,11 +119,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _translate(corpus: Corpus, translations: Translations, args: argparse.Namespace) -> int:
-    """Start translation files (never overwriting one), or list what is left to do."""
+def _start_translations(corpus: Corpus, language: str, names: list[str], data: Path) -> int:
+    """Write a translation file to fill in for each entry named, never overwriting one."""
     wanted: list[Entity] = []
     problems = []
-    for name in args.entries:
+    for name in names:
         folder, _, entity_id = name.partition("/")
         entity = corpus.entities.get(folder, {}).get(entity_id)
         if entity is None:
@@ -132,23 +135,27 @@ def _translate(corpus: Corpus, translations: Translations, args: argparse.Namesp
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return 1
-    left = translations.outstanding(corpus)
-    if args.missing:
-        wanted += left["missing"]
-    folder = args.data / translations.language
     for entity in wanted:
-        path = folder / entity.folder / f"{entity.id}.yaml"
+        path = data / language / entity.folder / f"{entity.id}.yaml"
         if path.exists():
-            print(f"{path}: exists; not overwritten ({translations.state(entity)})")
+            print(f"{path}: exists; not overwritten")
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(skeleton(entity, translations.language), encoding="utf-8")
+        path.write_text(skeleton(entity, language), encoding="utf-8")
         print(f"{path}: written; replace each TODO")
-    if not wanted:
-        for state, entities in left.items():
-            for entity in entities:
-                print(f"{state}: {entity.folder}/{entity.id}")
-        print(", ".join(f"{len(v)} {k}" for k, v in left.items()))
+    return 0
+
+
+def _translate(corpus: Corpus, translations: Translations, args: argparse.Namespace) -> int:
+    """Start every missing translation (``--missing``), or list what is left to translate."""
+    left = translations.outstanding(corpus)
+    if args.missing:
+        names = [f"{e.folder}/{e.id}" for e in left["missing"]]
+        return _start_translations(corpus, translations.language, names, args.data)
+    for state, entities in left.items():
+        for entity in entities:
+            print(f"{state}: {entity.folder}/{entity.id}")
+    print(", ".join(f"{len(v)} {k}" for k, v in left.items()))
     return 0
 
 
