@@ -6,7 +6,9 @@ This is the only module that prints or exits.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -21,7 +23,7 @@ from kb.corpus import Corpus, load_corpus
 from kb.diagnostics import CorpusError, format_diagnostics
 from kb.export import export_files, write_files
 from kb.find import find_assets
-from kb.i18n import LANGUAGES
+from kb.i18n import EDITIONS, LANGUAGES
 from kb.ledger import (
     LEDGER,
     LedgerError,
@@ -35,6 +37,7 @@ from kb.models import Entity
 from kb.permalinks import render_redirects
 from kb.render import render_site, write_pages
 from kb.schema import schema_files
+from kb.sitemap import merge_sitemaps
 from kb.translations import Translations, load_translations, skeleton
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -217,16 +220,69 @@ def _schema(folder: Path, *, check: bool) -> int:
     return 0
 
 
+MKDOCS_BUILD = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
+EDITION_CONFIGS: dict[str, str] = {"en": "mkdocs.yml", "ja": "mkdocs.ja.yml"}
+"""The MkDocs configuration of each edition; the English one is the site root."""
+
+
+def build_editions(site_dir: Path, *, offline: bool = False) -> bool:
+    """Build every edition at once, in parallel processes, into ``site_dir`` and its subfolders.
+
+    The English edition is the site root; another edition goes into its prefix (``ja/``).
+    Each edition loads the corpus itself, so a bad corpus is reported once, by the first edition
+    that fails; the editions' own sitemaps are merged into one with ``hreflang`` alternates.
+    """
+    environment = os.environ | ({"KB_OFFLINE": "true"} if offline else {})
+    with tempfile.TemporaryDirectory(prefix=".editions-", dir=site_dir.parent) as tmp:
+        targets = {code: site_dir if code == "en" else Path(tmp) / code for code in EDITION_CONFIGS}
+        running = {
+            code: subprocess.Popen(
+                [
+                    *MKDOCS_BUILD,
+                    "--config-file",
+                    str(ROOT / config),
+                    "--site-dir",
+                    str(targets[code]),
+                ],
+                cwd=ROOT,
+                env=environment,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for code, config in EDITION_CONFIGS.items()
+        }
+        results = {code: process.communicate() for code, process in running.items()}
+        for code, process in running.items():
+            if process.returncode != 0:
+                print(results[code][1], end="", file=sys.stderr)
+                return False
+        for code, target in targets.items():
+            if code != "en":
+                target.rename(site_dir / EDITIONS[code].prefix)
+    if not offline:
+        sitemaps = {code: (site_dir / EDITIONS[code].prefix / "sitemap.xml") for code in targets}
+        merged = merge_sitemaps(
+            _site_info().url,
+            {code: path.read_text(encoding="utf-8") for code, path in sitemaps.items()},
+        )
+        for code, path in sitemaps.items():
+            if code != "en":
+                path.unlink()
+                path.with_suffix(".xml.gz").unlink(missing_ok=True)
+        sitemaps["en"].write_text(merged, encoding="utf-8")
+        with gzip.GzipFile(sitemaps["en"].with_suffix(".xml.gz"), "wb", mtime=0) as packed:
+            packed.write(merged.encode("utf-8"))
+    return True
+
+
 def _site(out: Path) -> int:
     """Build into a fresh folder and swap it in only on success, so a failure loses nothing."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; a web server or linkchecker must read it
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
-    command += ["--config-file", str(ROOT / "mkdocs.yml"), "--site-dir", str(staging)]
-    result = subprocess.run(command, cwd=ROOT, check=False)
-    if result.returncode != 0:
+    if not build_editions(staging):
         shutil.rmtree(staging, ignore_errors=True)
         print(f"build failed; {out} is unchanged", file=sys.stderr)
         return 1
@@ -236,17 +292,16 @@ def _site(out: Path) -> int:
         out.rename(old)
     staging.rename(out)
     shutil.rmtree(old, ignore_errors=True)
-    print(f"site built in {out}")
+    print(f"site built in {out} ({', '.join(EDITION_CONFIGS)})")
     return 0
 
 
 def _offline(out: Path) -> int:
-    """Build with mkdocs.offline.yml into a temporary folder and zip it deterministically."""
+    """Build every edition with the offline plugin on, into a temporary folder, and zip it."""
     with tempfile.TemporaryDirectory(prefix="kb-offline-") as tmp:
         site = Path(tmp) / "site"
-        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
-        command += ["--config-file", str(ROOT / "mkdocs.offline.yml"), "--site-dir", str(site)]
-        if subprocess.run(command, cwd=ROOT, check=False).returncode != 0:
+        site.mkdir()
+        if not build_editions(site, offline=True):
             print(f"offline build failed; {out} is unchanged", file=sys.stderr)
             return 1
         # The sitemap lists the hosted URLs and carries the build date: no use from disk.
