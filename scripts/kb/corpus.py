@@ -399,6 +399,14 @@ def _diagnostic(model: type[Entity], source: Source, error: Any) -> Diagnostic:
         return source.at(
             loc, f"{_dotted(loc)}: expected text, found the number {value!r} (put it in quotes)"
         )
+    if kind == "string_type" and isinstance(value, dict) and len(value) == 1:
+        # "- Latency: 20 ms" is valid YAML for a one-key mapping, not the text that was meant.
+        (key, item), *_ = value.items()
+        return source.at(
+            loc,
+            f"{_dotted(loc)}: expected text, found {f'{key}: {item}'!r} read as a key and its "
+            "value (a ': ' inside a value: put the whole value in quotes)",
+        )
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         choices = [c.strip(" '") for c in expected.replace(" or ", ", ").split(",")]
