@@ -34,6 +34,20 @@ class Source:
         line, column = marks.get(loc, (1, 1))
         return Diagnostic(self.path, line, column, message)
 
+    def strings(self) -> list[tuple[Loc, str]]:
+        """Every text value in the file with its place, in document order."""
+        found: list[tuple[Loc, str]] = []
+        stack: list[tuple[Loc, Any]] = [((), self.data)]
+        while stack:
+            loc, value = stack.pop()
+            if isinstance(value, str):
+                found.append((loc, value))
+            elif isinstance(value, dict):
+                stack.extend(((*loc, k), v) for k, v in reversed(value.items()))
+            elif isinstance(value, list):
+                stack.extend(((*loc, i), v) for i, v in reversed(list(enumerate(value))))
+        return found
+
 
 def read_source(path: str, raw: bytes) -> Source | list[Diagnostic]:
     """Parse one file; return its Source, or the diagnostics that stop it from being read."""
