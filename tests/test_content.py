@@ -41,6 +41,19 @@ def test_no_reference_is_orphaned() -> None:
     assert orphans == []
 
 
+def test_every_reference_page_is_titled_with_a_real_title(built_site: Path) -> None:
+    """A reference shows the work's own title; what is unknown goes in provenance, not the title."""
+    # The placeholder wordings once used here ("… (title not recorded)"), not words such as
+    # "Unknown" that real titles contain ("Bayesian Optimization with Unknown Search Space").
+    placeholders = re.compile(r"not recorded|title unknown|untitled|\(title", re.IGNORECASE)
+    for ref in CORPUS.all(Reference):
+        assert not placeholders.search(ref.title), ref.id
+        html = page(built_site, "references", ref.id)
+        head_title = re.search(r"<title>(.*?)</title>", html, re.DOTALL)
+        assert head_title, ref.id
+        assert not placeholders.search(head_title.group(1)), ref.id
+
+
 @pytest.mark.parametrize("challenge", CORPUS.all(Challenge), ids=lambda c: c.id)
 def test_challenge_page_has_case_studies_or_says_there_are_none(
     built_site: Path, challenge: Challenge

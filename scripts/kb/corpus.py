@@ -39,6 +39,8 @@ E = TypeVar("E", bound=Entity)
 M = TypeVar("M", bound=Strict)
 
 FOLDERS = {model.folder: model for model in MODELS}
+PLACEHOLDER = "FILL IN"
+"""How every value that ``kb new`` leaves to fill begins; ``check`` reports any left."""
 EXTRA_FOLDERS = {"schema", *LANGUAGES}  # generated JSON Schema and translations
 
 
@@ -363,15 +365,27 @@ def validate_source(model: type[M], source: Source, problems: list[Diagnostic]) 
             )
         )
         return None
+    # Values that ``kb new`` left to fill are named as such, not as the type errors they cause.
+    left = [loc for loc, text in source.strings() if text.startswith(PLACEHOLDER)]
+    problems.extend(
+        source.at(
+            loc,
+            f"{_dotted(loc)}: still the placeholder from 'kb new': fill it in (the "
+            "comment above it says what goes here)",
+        )
+        for loc in left
+    )
     try:
-        return model.model_validate(data)
+        entity = model.model_validate(data)
     except pydantic.ValidationError as exc:
         for error in exc.errors():
-            problems.append(_diagnostic(model, source, error))
+            if not any(tuple(error["loc"])[: len(loc)] == loc for loc in left):
+                problems.append(_diagnostic(model, source, error))
         return None
+    return None if left else entity
 
 
-_PATTERN_HINTS = {
+PATTERN_HINTS = {
     "^[a-z0-9]+(?:-[a-z0-9]+)*$": "a kebab-case ID such as 'concept-drift'",
     "^[1-9][0-9]?(?:\\.[1-9][0-9]?)?$": 'a section number such as "3" or "3.1"',
     f"^10\\.\\d{{4,9}}/{URL_CHARS}$": "a DOI such as 10.1145/3533378 (without https://doi.org/)",
@@ -396,11 +410,19 @@ def _diagnostic(model: type[Strict], source: Source, error: Any) -> Diagnostic:
         return source.at(loc[:-1], f"{_dotted(loc)}: missing required field", value=False)
     if kind == "string_pattern_mismatch":
         pattern = error.get("ctx", {}).get("pattern", "")
-        expected = _PATTERN_HINTS.get(pattern, f"text matching {pattern}")
+        expected = PATTERN_HINTS.get(pattern, f"text matching {pattern}")
         return source.at(loc, f"{_dotted(loc)}: expected {expected}, found {value!r}")
     if kind == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
         return source.at(
             loc, f"{_dotted(loc)}: expected text, found the number {value!r} (put it in quotes)"
+        )
+    if kind == "string_type" and isinstance(value, dict) and len(value) == 1:
+        # "- Latency: 20 ms" is valid YAML for a one-key mapping, not the text that was meant.
+        (key, item), *_ = value.items()
+        return source.at(
+            loc,
+            f"{_dotted(loc)}: expected text, found {f'{key}: {item}'!r} read as a key and its "
+            "value (a ': ' inside a value: put the whole value in quotes)",
         )
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")

@@ -164,6 +164,15 @@ class RefTo:
     acyclic: bool = False
 
 
+@dataclass(frozen=True)
+class Prompted:
+    """Marks an optional field that ``kb new`` still puts in a new entry, to be filled or deleted.
+
+    For fields that are required in practice (``no_case_study`` until a case study lists the
+    challenge) or that review expects whenever they apply (a DOI or URL, a provenance note).
+    """
+
+
 class Strict(BaseModel):
     """Base of every model: unknown keys are errors, values are immutable."""
 
@@ -176,7 +185,7 @@ class Provenance(Strict):
     confidence: Confidence = Field(
         description="paper | corroborated | single-source | unconfirmed (the FACTS.md tags)."
     )
-    note: Annotated[str, AfterValidator(check_prose)] | None = Field(
+    note: Annotated[Annotated[str, AfterValidator(check_prose)] | None, Prompted()] = Field(
         default=None,
         max_length=1000,
         description="What exactly is unconfirmed or disputed, in one or two sentences.",
@@ -312,7 +321,7 @@ class Challenge(Entity):
         max_length=100,
         description="Works the paper cites for the challenge itself (not its cases).",
     )
-    no_case_study: str | None = Field(
+    no_case_study: Annotated[str | None, Prompted()] = Field(
         default=None,
         max_length=500,
         description="Why no case study illustrates this challenge (required when none links here).",
@@ -400,19 +409,22 @@ class Reference(Entity):
         min_length=1, max_length=200, description="Authors in order, or the corporate author."
     )
     year: int | None = Field(ge=1900, le=2100, description="Year of publication; null if unknown.")
-    venue: PlainText | None = Field(
+    venue: Annotated[PlainText | None, Prompted()] = Field(
         default=None, max_length=300, description="Journal, conference, publisher or website."
     )
     kind: Literal["paper", "preprint", "report", "book", "article", "blog", "guide", "talk"] = (
         Field(description="What sort of work it is.")
     )
-    doi: (
+    doi: Annotated[
         Annotated[str, StringConstraints(pattern=rf"^10\.\d{{4,9}}/{URL_CHARS}$", max_length=200)]
-        | None
-    ) = Field(default=None, description="DOI without the https://doi.org/ prefix.")
-    url: (
-        Annotated[str, StringConstraints(pattern=rf"^https?://{URL_CHARS}$", max_length=500)] | None
-    ) = Field(default=None, description="Stable URL (arXiv abstract, publisher page).")
+        | None,
+        Prompted(),
+    ] = Field(default=None, description="DOI without the https://doi.org/ prefix.")
+    url: Annotated[
+        Annotated[str, StringConstraints(pattern=rf"^https?://{URL_CHARS}$", max_length=500)]
+        | None,
+        Prompted(),
+    ] = Field(default=None, description="Stable URL (arXiv abstract, publisher page).")
     details: Literal["record", "unconfirmed"] = Field(
         description="record: these bibliographic details match the work's own publication record; "
         "unconfirmed: not checked."

@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, create_model
 
-from kb.corpus import FOLDERS, Corpus, Ref, validate_source
+from kb.corpus import FOLDERS, PLACEHOLDER, Corpus, Ref, validate_source
 from kb.diagnostics import CorpusError, Diagnostic, did_you_mean
 from kb.i18n import LANGUAGES, folded_gap
 from kb.models import (
@@ -49,8 +49,6 @@ EXTRA: dict[type[Entity], tuple[str, ...]] = {
 UNTRANSLATED: dict[type[Entity], tuple[str, ...]] = {Reference: ("title",)}
 """Fields that stay in the original language: a reference keeps the title of the work."""
 
-PLACEHOLDER = "TODO"
-"""What ``kb translate`` writes where a translation is still to be written."""
 
 Fingerprint = Annotated[
     str,
@@ -331,7 +329,7 @@ def _load_one(
             problems.append(
                 parsed.at(
                     loc,
-                    f"{name}: still {PLACEHOLDER!r}: write the translation, or remove "
+                    f"{name}: still the placeholder {PLACEHOLDER!r}: write the translation, or remove "
                     "the field to fall back to the English text",
                 )
             )
@@ -368,7 +366,7 @@ def _folded_gap(value: Any) -> str | None:
 def _has_placeholder(value: Any) -> bool:
     if isinstance(value, list):
         return any(_has_placeholder(v) for v in value)
-    return isinstance(value, str) and value.strip() == PLACEHOLDER
+    return isinstance(value, str) and value.strip().startswith(PLACEHOLDER)
 
 
 def skeleton(entity: Entity, language: str) -> str:
