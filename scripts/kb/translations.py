@@ -329,8 +329,8 @@ def _load_one(
             problems.append(
                 parsed.at(
                     loc,
-                    f"{name}: still the placeholder {PLACEHOLDER!r}: write the translation, or remove "
-                    "the field to fall back to the English text",
+                    f"{name}: still the placeholder {PLACEHOLDER!r}: write the translation, or "
+                    "remove the field to fall back to the English text",
                 )
             )
         elif language == "ja" and (gap := _folded_gap(value)):
