@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from kb.corpus import Corpus
-from kb.models import CaseStudy, Challenge, Industry, Stage, Step
+from kb.models import CaseStudy, Challenge, Entity, Industry, Stage, Step
 
 EXPLORE = "explore.md"
 """The filter page, whose query string (``?industry=...&stage=...``) selects a view."""
@@ -93,7 +93,9 @@ def stage_heatmap(corpus: Corpus) -> Heatmap:
         for stage in stages:
             n = sum(stage.id in p for p in placed)
             cells.append(Cell(n, explore_query(industry=industry.id, stage=stage.id) if n else ""))
-        rows.append(Row(industry, cells, total=Cell(len(cases), explore_query(industry=industry.id))))
+        rows.append(
+            Row(industry, cells, total=Cell(len(cases), explore_query(industry=industry.id)))
+        )
     return Heatmap(stages, rows)
 
 
@@ -131,9 +133,10 @@ def industries_index_context(corpus: Corpus) -> dict[str, Any]:
     }
 
 
-def industry_context(corpus: Corpus, item: Industry) -> dict[str, Any]:
+def industry_context(corpus: Corpus, item: Entity) -> dict[str, Any]:
     """One industry's page: its case studies, each with its challenges grouped by stage, and
     the same challenges seen the other way round (stage, challenge, case studies)."""
+    assert isinstance(item, Industry)
     cases = cases_of(corpus, item)
     stages = corpus.live(Stage)
     titles = {i.id: i for i in corpus.all(Industry)}

@@ -329,7 +329,9 @@ class CaseStudy(Entity):
     )
 
 
-SourceKind = Literal["documentation", "repository", "release", "package-registry", "website", "paper"]
+SourceKind = Literal[
+    "documentation", "repository", "release", "package-registry", "website", "paper"
+]
 """What kind of page a tool fact was seen on."""
 
 SOURCE_KINDS: dict[str, str] = {

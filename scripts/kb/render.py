@@ -334,13 +334,13 @@ def _case_study_context(corpus: Corpus, item: Entity) -> dict[str, Any]:
 
 def _solution_context(corpus: Corpus, item: Entity) -> dict[str, Any]:
     assert isinstance(item, Solution)
-    is_tool = item.kind == "tool" and not item.retired
     return {
         "steps": corpus.targets(item, Step, "steps"),
         "challenges": corpus.targets(item, Challenge, "challenges"),
         "references": corpus.targets(item, Reference, "references"),
-        "row": tool_row(corpus, item) if is_tool else None,
-        "similar": similar_tools(corpus, item) if is_tool else [],
+        # Every solution page has the same sections (its anchors must not depend on its kind).
+        "row": tool_row(corpus, item),
+        "similar": similar_tools(corpus, item),
         "stages": corpus.live(Stage),
     }
 
@@ -401,7 +401,16 @@ def _editorial_context(corpus: Corpus) -> dict[str, Any]:
             level: sum(e.provenance.confidence == level for e in corpus.live(model))
             for level in (*levels, "paper")
         }
-        for model in (Stage, Step, Challenge, CaseStudy, Solution, Reference, PaperSection, Industry)
+        for model in (
+            Stage,
+            Step,
+            Challenge,
+            CaseStudy,
+            Solution,
+            Reference,
+            PaperSection,
+            Industry,
+        )
     }
     return {
         "groups": ordered,

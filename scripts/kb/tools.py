@@ -55,7 +55,8 @@ def tools(corpus: Corpus) -> list[Solution]:
 
 
 def tool_row(corpus: Corpus, tool: Solution) -> ToolRow:
-    """A tool's coverage: per stage, its steps there and the challenges it addresses there."""
+    """A solution's coverage (a tool's, on the comparison page): per stage, its steps there and
+    the challenges it addresses there."""
     steps = corpus.targets(tool, Step, "steps")
     challenges = corpus.targets(tool, Challenge, "challenges")
     cells = [
@@ -69,13 +70,13 @@ def tool_row(corpus: Corpus, tool: Solution) -> ToolRow:
     return ToolRow(tool, cells)
 
 
-def similar_tools(corpus: Corpus, tool: Solution) -> list[tuple[Solution, list[Challenge]]]:
-    """Other tools that address at least one of the same challenges, most shared first."""
-    mine = set(tool.challenges)
+def similar_tools(corpus: Corpus, solution: Solution) -> list[tuple[Solution, list[Challenge]]]:
+    """Tools (other than ``solution``) that address one of its challenges, most shared first."""
+    mine = set(solution.challenges)
     found = []
     for other in tools(corpus):
         shared = [c for c in corpus.targets(other, Challenge, "challenges") if c.id in mine]
-        if other.id != tool.id and shared:
+        if other.id != solution.id and shared:
             found.append((other, shared))
     return sorted(found, key=lambda pair: (-len(pair[1]), pair[0].title.lower()))
 
