@@ -20,6 +20,7 @@ from kb.diagnostics import CorpusError, Diagnostic, did_you_mean
 from kb.i18n import LANGUAGES
 from kb.lifecycle import check_lifecycle, reference_problem
 from kb.models import (
+    DATE_PATTERN,
     MODELS,
     URL_CHARS,
     CaseStudy,
@@ -391,6 +392,7 @@ PATTERN_HINTS = {
     f"^10\\.\\d{{4,9}}/{URL_CHARS}$": "a DOI such as 10.1145/3533378 (without https://doi.org/)",
     f"^https?://{URL_CHARS}$": "an http(s) URL without spaces, quotes, brackets or braces",
     f"^https://{URL_CHARS}$": "an https URL without spaces, quotes, brackets or braces",
+    DATE_PATTERN: "a date such as 2024-04-17 (or 2024-04, or 2024, where no more is known)",
 }
 
 
@@ -438,6 +440,10 @@ def _diagnostic(model: type[Strict], source: Source, error: Any) -> Diagnostic:
         size = f"{len(value)} characters" if text else str(len(value))
         what = what if text else {"too long": "too many items", "too short": "too few items"}[what]
         return source.at(loc, f"{_dotted(loc)}: {what}: {size} ({bound} {limit})")
+    if kind in _BOUNDS:
+        what, key = _BOUNDS[kind]
+        limit = error.get("ctx", {}).get(key)
+        return source.at(loc, f"{_dotted(loc)}: expected a number {what} {limit}, found {value!r}")
     if kind in _EXPECTED:
         return source.at(loc, f"{_dotted(loc)}: expected {_EXPECTED[kind]}, found {_kind(value)}")
     message = error["msg"]
@@ -451,6 +457,11 @@ _SIZES = {
     "too_long": ("too long", "at most", "max_length"),
     "string_too_short": ("too short", "at least", "min_length"),
     "too_short": ("too short", "at least", "min_length"),
+}
+
+_BOUNDS = {
+    "greater_than_equal": ("of at least", "ge"),
+    "less_than_equal": ("of at most", "le"),
 }
 
 _EXPECTED = {
