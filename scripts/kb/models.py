@@ -139,6 +139,18 @@ class Prompted:
     """
 
 
+@dataclass(frozen=True)
+class Translatable:
+    """Marks a field as text a translation replaces (``data/<language>/``, kb/translations.py).
+
+    IDs, links, numbers, names of works and other facts are never marked: they come from the
+    English entry in every language.
+    """
+
+
+T_ = Translatable()
+
+
 class Strict(BaseModel):
     """Base of every model: unknown keys are errors, values are immutable."""
 
@@ -151,7 +163,7 @@ class Provenance(Strict):
     confidence: Confidence = Field(
         description="paper | corroborated | single-source | unconfirmed (the FACTS.md tags)."
     )
-    note: Annotated[Annotated[str, AfterValidator(check_prose)] | None, Prompted()] = Field(
+    note: Annotated[Annotated[str, AfterValidator(check_prose)] | None, Prompted(), T_] = Field(
         default=None,
         max_length=1000,
         description="What exactly is unconfirmed or disputed, in one or two sentences.",
@@ -209,8 +221,12 @@ class Entity(Strict):
     id: Slug = Field(
         description="Permanent ID; equals the file name without .yaml. Never change it."
     )
-    title: PlainText = Field(min_length=2, max_length=200, description="Display title.")
-    summary: Markdown = Field(description="What it is, in two to five sentences of our own words.")
+    title: Annotated[PlainText, T_] = Field(
+        min_length=2, max_length=200, description="Display title."
+    )
+    summary: Annotated[Markdown, T_] = Field(
+        description="What it is, in two to five sentences of our own words."
+    )
     provenance: Provenance = Field(description="How well this entry is confirmed.")
     status: Status = Field(
         default="active",
@@ -223,7 +239,7 @@ class Entity(Strict):
         description="IDs in the same collection that replace a retired entry: exactly one when "
         "merged, two or more when split, optional when deprecated; none when active.",
     )
-    retired_reason: Markdown | None = Field(
+    retired_reason: Annotated[Markdown | None, T_] = Field(
         default=None,
         description="Why the entry was retired, in our own words; required unless active.",
     )
@@ -271,23 +287,25 @@ class Challenge(Entity):
     label: ClassVar[str] = "Challenge"
 
     placements: Placements = Field(description="Its Table 1 step in each version that lists it.")
-    in_production: Markdown | None = Field(
+    in_production: Annotated[Markdown | None, T_] = Field(
         default=None, description="Why it bites in production: consequences, in our own words."
     )
-    aliases: list[Annotated[PlainText, StringConstraints(min_length=2, max_length=200)]] = Field(
+    aliases: Annotated[
+        list[Annotated[PlainText, StringConstraints(min_length=2, max_length=200)]], T_
+    ] = Field(
         default=[],
         max_length=20,
         description="Other names, e.g. the abbreviated wording of a table reproduction.",
     )
-    keywords: list[Annotated[PlainText, StringConstraints(min_length=2, max_length=60)]] = Field(
-        default=[], max_length=30, description="Key terms a reader may search for."
-    )
+    keywords: Annotated[
+        list[Annotated[PlainText, StringConstraints(min_length=2, max_length=60)]], T_
+    ] = Field(default=[], max_length=30, description="Key terms a reader may search for.")
     references: Annotated[list[Slug], RefTo("references")] = Field(
         default=[],
         max_length=100,
         description="Works the paper cites for the challenge itself (not its cases).",
     )
-    no_case_study: Annotated[str | None, Prompted()] = Field(
+    no_case_study: Annotated[str | None, Prompted(), T_] = Field(
         default=None,
         max_length=500,
         description="Why no case study illustrates this challenge (required when none links here).",
@@ -304,7 +322,7 @@ class CaseStudy(Entity):
         description="case-study: one deployment; example: a domain or incident named in passing; "
         "evidence: a study or survey quoted as support."
     )
-    organisation: PlainText = Field(
+    organisation: Annotated[PlainText, T_] = Field(
         min_length=2, max_length=200, description="Organisation, or the domain where there is none."
     )
     industries: Annotated[list[Slug], RefTo("industries")] = Field(
@@ -313,9 +331,14 @@ class CaseStudy(Entity):
         description="Industries or domains of the case (IDs in data/industries/); the first is "
         "the primary one. Add another only where the case's own facts place it there too.",
     )
-    lessons: Markdown = Field(description="What was learned, in our own words.")
-    figures: list[
-        Annotated[str, StringConstraints(min_length=2, max_length=300), AfterValidator(check_prose)]
+    lessons: Annotated[Markdown, T_] = Field(description="What was learned, in our own words.")
+    figures: Annotated[
+        list[
+            Annotated[
+                str, StringConstraints(min_length=2, max_length=300), AfterValidator(check_prose)
+            ]
+        ],
+        T_,
     ] = Field(
         default=[],
         max_length=20,
@@ -386,13 +409,15 @@ class Fact(Strict, Generic[T]):
         default=None,
         description="documentation | repository | release | package-registry | website | paper.",
     )
-    unknown: Annotated[PlainText, StringConstraints(min_length=3, max_length=300)] | None = Field(
+    unknown: Annotated[
+        Annotated[PlainText, StringConstraints(min_length=3, max_length=300)] | None, T_
+    ] = Field(
         default=None,
         description="Why the fact is not known (instead of value, source and source_kind).",
     )
-    note: Annotated[PlainText, StringConstraints(min_length=3, max_length=300)] | None = Field(
-        default=None, description="A short qualification of the value, in our own words."
-    )
+    note: Annotated[
+        Annotated[PlainText, StringConstraints(min_length=3, max_length=300)] | None, T_
+    ] = Field(default=None, description="A short qualification of the value, in our own words.")
 
     @model_validator(mode="after")
     def _sourced_or_unknown(self) -> Fact[T]:
@@ -531,7 +556,9 @@ class Reference(Entity):
     folder: ClassVar[str] = "references"
     label: ClassVar[str] = "Reference"
 
-    summary: Markdown | None = Field(  # type: ignore[assignment]
+    # The title of a work stays in its own language: not marked translatable, unlike Entity's.
+    title: PlainText = Field(min_length=2, max_length=200, description="Display title.")
+    summary: Annotated[Markdown | None, T_] = Field(  # type: ignore[assignment]
         default=None, description="What the work is about, in one or two sentences."
     )
     authors: list[Annotated[PlainText, StringConstraints(min_length=2, max_length=120)]] = Field(
@@ -572,12 +599,12 @@ class PaperSection(Entity):
 
     order: int = Field(ge=1, le=20, description="Position in the paper's table of contents.")
     sections: Sections = Field(description="The section number in each version.")
-    subsections: list[Annotated[PlainText, StringConstraints(min_length=2, max_length=200)]] = (
-        Field(
-            default=[],
-            max_length=20,
-            description='Subsection headings, e.g. "8.1 Tools and services".',
-        )
+    subsections: Annotated[
+        list[Annotated[PlainText, StringConstraints(min_length=2, max_length=200)]], T_
+    ] = Field(
+        default=[],
+        max_length=20,
+        description='Subsection headings, e.g. "8.1 Tools and services".',
     )
     stage: Annotated[Slug | None, RefTo("stages")] = Field(
         default=None, description="The workflow stage this section covers (sections 3 to 7)."

@@ -14,41 +14,27 @@ import hashlib
 import json
 import os
 import textwrap
+import types
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, create_model
+from pydantic.fields import FieldInfo
 
 from kb.corpus import FOLDERS, PLACEHOLDER, Corpus, Ref, validate_source
 from kb.diagnostics import CorpusError, Diagnostic, did_you_mean
 from kb.i18n import LANGUAGES, folded_gap
 from kb.models import (
     MODELS,
-    CaseStudy,
-    Challenge,
     Entity,
-    PaperSection,
-    Reference,
     Slug,
     Strict,
+    Translatable,
 )
 from kb.sources import Source, read_source
-
-COMMON: tuple[str, ...] = ("title", "summary", "retired_reason", "provenance")
-"""Translatable fields of every entry (``provenance`` means its ``note``)."""
-
-EXTRA: dict[type[Entity], tuple[str, ...]] = {
-    Challenge: ("in_production", "aliases", "keywords", "no_case_study"),
-    CaseStudy: ("organisation", "lessons", "figures"),
-    PaperSection: ("subsections",),
-}
-"""Translatable fields particular to one collection."""
-
-UNTRANSLATED: dict[type[Entity], tuple[str, ...]] = {Reference: ("title",)}
-"""Fields that stay in the original language: a reference keeps the title of the work."""
-
 
 Fingerprint = Annotated[
     str,
@@ -56,22 +42,57 @@ Fingerprint = Annotated[
     Field(description="The first 16 hex digits of the SHA-256 of the English text translated."),
 ]
 
+Path_ = tuple[str, ...]
+"""Where a translatable text sits in an entry: ``("summary",)``, ``("tool", "licence", "note")``."""
 
-def translatable(model: type[Entity]) -> tuple[str, ...]:
-    """The translatable fields of ``model``, in the order of its declaration."""
-    names = set(COMMON + EXTRA.get(model, ())) - set(UNTRANSLATED.get(model, ()))
-    return tuple(n for n in model.model_fields if n in names)
+
+def _marked(info: FieldInfo) -> bool:
+    return any(isinstance(m, Translatable) for m in info.metadata)
+
+
+def _nested(info: FieldInfo) -> type[Strict] | None:
+    """The model a field holds, if any (``provenance``, ``tool`` and the facts in it)."""
+    found = [a for a in _flatten(info.annotation) if isinstance(a, type) and issubclass(a, Strict)]
+    return found[0] if found else None
+
+
+def _flatten(annotation: Any) -> list[Any]:
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType, typing.Annotated):
+        return [a for arg in args for a in _flatten(arg)]
+    return [annotation]
+
+
+def translatable(model: type[Strict], prefix: Path_ = ()) -> list[Path_]:
+    """Every translatable text of ``model``: fields marked :class:`Translatable`, at any depth."""
+    found: list[Path_] = []
+    for name, info in model.model_fields.items():
+        nested = _nested(info)
+        if _marked(info):
+            found.append((*prefix, name))
+        elif nested is not None:
+            found.extend(translatable(nested, (*prefix, name)))
+    return found
+
+
+def dotted(path: Path_) -> str:
+    """A path as one would write it in a message: ``tool.licence.note``."""
+    return ".".join(path)
+
+
+def _get(obj: Any, path: Path_) -> Any:
+    for name in path:
+        obj = getattr(obj, name, None)
+    return obj
 
 
 def english_text(entity: Entity) -> dict[str, Any]:
-    """The English values of an entity's translatable fields that are not empty."""
+    """``{dotted path: English value}`` of an entity's translatable texts that are not empty."""
     found: dict[str, Any] = {}
-    for name in translatable(type(entity)):
-        value = getattr(entity, name)
-        if name == "provenance":
-            value = entity.provenance.note
+    for path in translatable(type(entity)):
+        value = _get(entity, path)
         if value not in (None, "", []):
-            found[name] = value
+            found[dotted(path)] = value
     return found
 
 
@@ -81,48 +102,57 @@ def fingerprint(entity: Entity) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
-class ProvenanceTranslation(Strict):
-    """The translated note of an entry's provenance (its confidence is not text)."""
-
-    note: Annotated[str, StringConstraints(min_length=1, max_length=1000)] = Field(
-        description="The provenance note, translated."
-    )
-
-
-def _translation_model(model: type[Entity]) -> type[Strict]:
-    fields: dict[str, Any] = {
-        "id": (Slug, Field(description="The ID of the English entry; equals the file name.")),
-        "source_fingerprint": (
+def _translation_model(model: type[Strict], top: bool) -> type[Strict] | None:
+    """The shape of a translation of ``model``: only its translatable texts, all optional."""
+    fields: dict[str, Any] = {}
+    if top:
+        fields["id"] = (Slug, Field(description="The ID of the English entry; the file name."))
+        fields["source_fingerprint"] = (
             Fingerprint,
             Field(
                 description="Fingerprint of the English text this translates (`kb translate` "
                 "writes it; a mismatch marks the translation as out of date)."
             ),
-        ),
-    }
-    for name in translatable(model):
-        if name == "provenance":
-            fields[name] = (ProvenanceTranslation | None, Field(default=None))
-            continue
-        info = model.model_fields[name]
-        annotation: Any = (
-            Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
         )
-        fields[name] = (
-            annotation | None,
-            Field(default=None, description=f"Translation of `{name}`: {info.description}"),
-        )
+    for name, info in model.model_fields.items():
+        nested = _nested(info)
+        if _marked(info):
+            annotation: Any = (
+                Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+            )
+            described = f"Translation of `{name}`: {info.description}"
+            fields[name] = (annotation | None, Field(default=None, description=described))
+        elif nested is not None and (inner := _translation_model(nested, top=False)):
+            fields[name] = (inner | None, Field(default=None))
+    if not top and not fields:
+        return None
     translation: type[Strict] = create_model(
         f"{model.__name__}Translation",
         __base__=Strict,
-        __doc__=f"A translation of one entry of data/{model.folder}/.",
+        __doc__=f"The translatable texts of {model.__name__}.",
         **fields,
     )
     return translation
 
 
-TRANSLATION_MODELS: dict[type[Entity], type[Strict]] = {m: _translation_model(m) for m in MODELS}
+TRANSLATION_MODELS: dict[type[Entity], type[Strict]] = {
+    m: typing.cast(type[Strict], _translation_model(m, top=True)) for m in MODELS
+}
 """The model of a translation file, per collection (exported to data/schema/)."""
+
+
+def _localized(obj: Strict, text: dict[str, Any], prefix: Path_ = ()) -> Strict:
+    """``obj`` with the translated texts under ``prefix`` put in place (nested models copied)."""
+    update: dict[str, Any] = {}
+    for name, info in type(obj).model_fields.items():
+        path = (*prefix, name)
+        if dotted(path) in text and _marked(info):
+            update[name] = text[dotted(path)]
+        elif isinstance(value := getattr(obj, name), Strict) and any(
+            key.startswith(dotted(path) + ".") for key in text
+        ):
+            update[name] = _localized(value, text, path)
+    return obj.model_copy(update=update) if update else obj
 
 
 @dataclass(frozen=True)
@@ -132,7 +162,7 @@ class Translation:
     language: str
     entity: Entity
     path: str
-    text: dict[str, Any]  # field -> translated value (provenance -> the note)
+    text: dict[str, Any]  # dotted path -> translated value
     recorded: str  # the fingerprint in the file
     current: str  # the fingerprint of the English now
 
@@ -173,14 +203,7 @@ class Translations:
     def localize(self, entity: Entity) -> Entity:
         """``entity`` with its translated fields; untranslated ones keep the English text."""
         found = self.get(entity)
-        if found is None:
-            return entity
-        update = dict(found.text)
-        if "provenance" in update:
-            update["provenance"] = entity.provenance.model_copy(
-                update={"note": update["provenance"]}
-            )
-        return entity.model_copy(update=update)
+        return entity if found is None else typing.cast(Entity, _localized(entity, found.text))
 
     def localize_corpus(self, corpus: Corpus) -> Corpus:
         """The whole corpus in this language: every entry localized, relations unchanged.
@@ -293,9 +316,10 @@ def _load_one(
                 continue
             del data[key]
             if key in model.model_fields:
+                texts = ", ".join(dotted(p) for p in translatable(model))
                 message = (
                     f"{key}: not translatable (IDs, links, numbers and names of works come from "
-                    f"the English entry; translatable here: {', '.join(translatable(model))})"
+                    f"the English entry; translatable here: {texts})"
                 )
             else:
                 message = (
@@ -314,14 +338,13 @@ def _load_one(
             parsed.at(("id",), f"id: {values['id']!r} does not match the file name {path.name!r}")
         )
         return None
-    text = {k: v for k, v in values.items() if k not in ("id", "source_fingerprint")}
-    if "provenance" in text:
-        text["provenance"] = text["provenance"]["note"]
+    recorded = values.pop("source_fingerprint")
+    del values["id"]
+    text = dict(_leaves(values))
     source_text = english_text(english)
-    for key, value in text.items():
-        loc: tuple[str, ...] = (key, "note") if key == "provenance" else (key,)
-        name = ".".join(loc)
-        if key not in source_text:
+    for name, value in text.items():
+        loc = tuple(name.split("."))
+        if name not in source_text:
             problems.append(
                 parsed.at(loc, f"{name}: the English entry has no {name} to translate; remove it")
             )
@@ -341,19 +364,26 @@ def _load_one(
                     "line break: write each paragraph on one line",
                 )
             )
-        elif key == "figures" and len(value) != len(source_text[key]):
+        elif name == "figures" and len(value) != len(source_text[name]):
             problems.append(
                 parsed.at(
                     loc,
                     f"figures: {len(value)} items, but the English entry has "
-                    f"{len(source_text[key])} (translate each figure, in the same order)",
+                    f"{len(source_text[name])} (translate each figure, in the same order)",
                 )
             )
     if len(problems) > before:
         return None
-    return Translation(
-        language, english, shown, text, values["source_fingerprint"], fingerprint(english)
-    )
+    return Translation(language, english, shown, text, recorded, fingerprint(english))
+
+
+def _leaves(values: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """``(dotted path, value)`` of every text in a dumped translation."""
+    for key, value in values.items():
+        if isinstance(value, dict):
+            yield from _leaves(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
 
 
 def _folded_gap(value: Any) -> str | None:
@@ -370,23 +400,30 @@ def _has_placeholder(value: Any) -> bool:
 
 
 def skeleton(entity: Entity, language: str) -> str:
-    """A translation file to fill in: every translatable field, its English text as comments."""
+    """A translation file to fill in: every translatable text, its English as comments."""
     lines = [
         f"# yaml-language-server: $schema=../../schema/{entity.folder}.translation.schema.json",
-        f"# {LANGUAGES[language]}: data/{entity.folder}/{entity.id}.yaml. Replace each "
-        f"{PLACEHOLDER}; the English is above each field.",
         f"id: {entity.id}",
         f"source_fingerprint: {fingerprint(entity)}",
     ]
+    opened: Path_ = ()
     for name, value in english_text(entity).items():
+        path = tuple(name.split("."))
+        common = 0
+        while common < min(len(opened), len(path) - 1) and opened[common] == path[common]:
+            common += 1
+        for depth in range(common, len(path) - 1):  # open the mappings this path enters
+            lines.append(f"{'  ' * depth}{path[depth]}:")
+        opened = path[:-1]
+        indent = "  " * (len(path) - 1)
         for part in [value] if isinstance(value, str) else value:
-            lines += textwrap.wrap(part, 96, initial_indent="# ", subsequent_indent="#   ")
-        if name == "provenance":
-            lines += ["provenance:", f"  note: {PLACEHOLDER}"]
-        elif isinstance(value, list):
-            lines += [f"{name}:", *[f"  - {PLACEHOLDER}" for _ in value]]
+            lines += textwrap.wrap(
+                part, 96, initial_indent=f"{indent}# ", subsequent_indent=f"{indent}#   "
+            )
+        if isinstance(value, list):
+            lines += [f"{indent}{path[-1]}:", *[f"{indent}  - {PLACEHOLDER}" for _ in value]]
         else:
-            lines.append(f"{name}: {PLACEHOLDER}")
+            lines.append(f"{indent}{path[-1]}: {PLACEHOLDER}")
     return "\n".join(lines) + "\n"
 
 
