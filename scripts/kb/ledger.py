@@ -26,6 +26,7 @@ from pydantic import Field, StringConstraints
 
 from kb.corpus import Corpus
 from kb.diagnostics import Diagnostic
+from kb.i18n import EDITIONS
 from kb.models import Slug, Strict
 from kb.permalinks import page_url, redirect_targets
 from kb.render import page_path, sections_of
@@ -53,6 +54,8 @@ _HEADER = """\
 """
 _FORMER = re.compile(r"^\{: #([A-Za-z0-9_-]+) \}$", re.MULTILINE)
 
+EDITION_PREFIXES = {e.prefix for e in EDITIONS.values() if e.prefix}
+
 UrlPath = Annotated[str, StringConstraints(pattern=r"^/(?:[a-z0-9]+(?:-[a-z0-9]+)*/)*$")]
 
 
@@ -75,25 +78,29 @@ class Published:
     target: str | None = None  # for a redirect: the URL it leads to
 
 
-def published(corpus: Corpus, pages: dict[str, str]) -> dict[str, Published]:
-    """Every URL the generated site serves, with the anchors it guarantees."""
+def published(corpus: Corpus, pages: dict[str, str], prefix: str = "") -> dict[str, Published]:
+    """Every URL the generated site serves, with the anchors it guarantees.
+
+    ``prefix`` is the path of the edition the pages belong to (``ja/``; empty for English).
+    """
     entities = {page_path(e): e for folder in corpus.entities.values() for e in folder.values()}
     found: dict[str, Published] = {}
     for path, markdown in pages.items():
         entity = entities.get(path)
+        url = "/" + prefix + page_url(path).lstrip("/")
         if entity is None:
-            found[page_url(path)] = Published(Record(kind="index"))
+            found[url] = Published(Record(kind="index"))
             continue
         anchors = [a for _, a in sections_of(markdown)]
         if entity.retired:
             anchors += _FORMER.findall(markdown)
-        found[page_url(path)] = Published(
+        found[url] = Published(
             Record(kind="tombstone" if entity.retired else "entry", anchors=sorted(set(anchors))),
             source=corpus.path_of(entity),
         )
-    for url, target in redirect_targets(corpus).items():
-        target_url = page_url(page_path(target))
-        found[url] = Published(
+    for redirect, target in redirect_targets(corpus).items():
+        target_url = "/" + prefix + page_url(page_path(target)).lstrip("/")
+        found["/" + prefix + redirect.lstrip("/")] = Published(
             Record(kind="redirect", anchors=found[target_url].record.anchors),
             source=corpus.path_of(target),
             target=target_url,
@@ -148,15 +155,25 @@ class LedgerError(Exception):
 
 
 def ledger_problems(
-    corpus: Corpus, pages: dict[str, str], data_dir: Path, root: Path
+    corpus: Corpus, pages: dict[str, str], data_dir: Path, root: Path, prefix: str = ""
 ) -> list[Diagnostic]:
-    """Read ``data/ledger.yaml`` and check the site about to be built against it."""
+    """Read ``data/ledger.yaml`` and check one edition of the site about to be built against it.
+
+    ``prefix`` names the edition (``ja/``, or empty for English): only its URLs are checked.
+    """
     shown = Path(os.path.relpath(data_dir / LEDGER, root)).as_posix()
     try:
         ledger, source = read_ledger(data_dir / LEDGER, shown)
     except LedgerError as exc:
         return exc.diagnostics
-    return sorted(check_ledger(ledger, source, published(corpus, pages), root))
+    mine = {url: record for url, record in ledger.items() if edition_of(url) == prefix}
+    return sorted(check_ledger(mine, source, published(corpus, pages, prefix), root))
+
+
+def edition_of(url: str) -> str:
+    """The prefix of the edition a ledger URL belongs to: ``ja/`` or empty for English."""
+    first = url.strip("/").split("/", 1)[0] + "/"
+    return first if first in EDITION_PREFIXES else ""
 
 
 def check_ledger(
