@@ -94,12 +94,20 @@ def test_guard_fails_the_build_on_a_renamed_and_a_removed_entry_until_fixed(
     new = data / "challenges" / "drift-of-concepts.yaml"
     new.write_text(old.read_text().replace("id: concept-drift", "id: drift-of-concepts"))
     old.unlink()
+    for translation in data.glob("*/challenges/concept-drift.yaml"):  # data/ja/...: moves along
+        renamed = translation.with_name("drift-of-concepts.yaml")
+        renamed.write_text(
+            translation.read_text().replace("id: concept-drift", "id: drift-of-concepts")
+        )
+        translation.unlink()
     for path in data.glob("*/*.yaml"):
         text = path.read_text()
         path.write_text(re.sub(r"(?m)^(\s*- )concept-drift$", r"\1drift-of-concepts", text))
     case = data / "case-studies" / "marine-imaging-gear-drift.yaml"
     case_text = case.read_text()
     case.unlink()
+    for translation in data.glob("*/case-studies/marine-imaging-gear-drift.yaml"):
+        translation.unlink()
 
     result = check(project)
     assert result.returncode == 1
