@@ -6,6 +6,10 @@ A synthetic corpus clones every challenge, case study, solution and reference un
 (``<id>-c<n>``), each clone pointing at the clones of the same round, so every reference
 stays valid and the shape of the graph is kept; the stages and steps (the paper's taxonomy)
 are shared. Prints one Markdown table; it is not a test, and asserts nothing.
+
+The real corpus is built twice: with the repository's history (its copy is pointed at this
+checkout's git directory, so ``git log`` reads the real history) and without it, to show what
+reading the history and rendering the Changes page add. Synthetic corpora have no history.
 """
 
 from __future__ import annotations
@@ -33,9 +37,21 @@ CLONED = ("challenges", "case-studies", "solutions", "references")
 PROJECT_FILES = ("mkdocs.yml", "pyproject.toml", "docs", "scripts", "overrides")
 
 
-def make_project(target: Path, scale: int) -> int:
-    """Lay out a buildable project with the corpus ``scale`` times; return its entry count."""
+def make_project(target: Path, scale: int, *, history: bool = False) -> int:
+    """Lay out a buildable project with the corpus ``scale`` times; return its entry count.
+
+    With ``history``, the project's ``.git`` is a link to this checkout's git directory.
+    """
     target.mkdir(parents=True)
+    if history:
+        git_dir = subprocess.run(
+            ["git", "rev-parse", "--absolute-git-dir"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        (target / ".git").write_text(f"gitdir: {git_dir}\n", encoding="utf-8")
     for name in PROJECT_FILES:
         src = ROOT / name
         if src.is_dir():
@@ -84,17 +100,21 @@ from pathlib import Path
 start = time.perf_counter()
 sys.path.insert(0, sys.argv[1])
 from kb.corpus import load_corpus
+from kb.history import read_history
 from kb.render import render_site
 imported = time.perf_counter()
 corpus = load_corpus(Path(sys.argv[2]) / "data", root=Path(sys.argv[2]))
 loaded = time.perf_counter()
-pages = render_site(corpus)
+history = read_history(Path(sys.argv[2]))
+read = time.perf_counter()
+pages = render_site(corpus, None, history)
 rendered = time.perf_counter()
-print(imported - start, loaded - imported, rendered - loaded, len(pages))
+print(imported - start, loaded - imported, read - loaded, rendered - read, len(pages),
+      len(history.changes), history.unavailable or "read")
 """
 
 
-def measure(project: Path) -> dict[str, float]:
+def measure(project: Path) -> dict[str, Any]:
     """The generator alone in a fresh process, then a strict ``mkdocs build`` in another."""
     probe = subprocess.run(
         [sys.executable, "-c", GENERATOR, str(ROOT / "scripts"), str(project)],
@@ -102,7 +122,8 @@ def measure(project: Path) -> dict[str, float]:
         text=True,
         check=True,
     )
-    imports, load, render, pages = (float(x) for x in probe.stdout.split())
+    fields = probe.stdout.split()
+    imports, load, history, render, pages, changes = (float(x) for x in fields[:6])
 
     site = project / "site"
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
@@ -118,8 +139,11 @@ def measure(project: Path) -> dict[str, float]:
         "pages": pages,
         "imports": imports,
         "load": load,
+        "history": history,
+        "changes": changes,
+        "history_state": fields[6],
         "render": render,
-        "generator": imports + load + render,
+        "generator": imports + load + history + render,
         "total": total,
         "index": (site / "search" / "search_index.json").stat().st_size,
         "median": statistics.median(sizes),
@@ -133,35 +157,77 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
     parser.add_argument("--keep", type=Path, help="build here and keep the projects")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=5,
+        help="builds of the real corpus with and without history, alternated (medians shown)",
+    )
     args = parser.parse_args(argv)
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
         base = args.keep or Path(tmp)
-        for scale in args.scales:
-            project = base / f"x{scale}"
+        runs = [(s, s == 1) for s in args.scales] + [(1, False)] * (1 in args.scales)
+        projects = []
+        for scale, history in runs:
+            project = base / f"x{scale}{'-history' if history else ''}"
             shutil.rmtree(project, ignore_errors=True)
-            entries = make_project(project, scale)
-            print(f"building {scale}x: {entries} entries ...", file=sys.stderr, flush=True)
-            rows.append((scale, entries, measure(project)))
+            entries = make_project(project, scale, history=history)
+            projects.append((scale, history, entries, project))
+        # The real corpus with and without history is built in turns, several times, so that the
+        # other work on the machine weighs on both alike; each figure is the median of its runs.
+        repeats = {(s, h): args.repeat if s == 1 else 1 for s, h, _, _ in projects}
+        measured: dict[tuple[int, bool], list[dict[str, Any]]] = {k: [] for k in repeats}
+        for turn in range(max(repeats.values())):
+            for scale, history, entries, project in projects:
+                if turn < repeats[(scale, history)]:
+                    print(f"building {scale}x: {entries} entries ...", file=sys.stderr, flush=True)
+                    measured[(scale, history)].append(measure(project))
+        for scale, history, entries, project in projects:
+            runs_of = measured[(scale, history)]
+            rows.append(
+                (
+                    scale,
+                    history,
+                    entries,
+                    {
+                        k: statistics.median(m[k] for m in runs_of)
+                        for k in runs_of[0]
+                        if k != "history_state"
+                    }
+                    | {"history_state": runs_of[0]["history_state"]},
+                )
+            )
             if not args.keep:
                 shutil.rmtree(project)
 
     print(
-        "| corpus | entries | pages | generator (s): import + load + render | mkdocs (s) "
-        "| total (s) | generator share "
+        "| corpus | entries | pages | generator (s): import + load + history + render "
+        "| mkdocs (s) | total (s) | generator share "
         "| s per 100 pages | search index | median page HTML | max page HTML | peak RSS |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for scale, entries, m in rows:
-        name = "real" if scale == 1 else f"{scale}x"
+    for scale, history, entries, m in rows:
+        name = ("real" if scale == 1 else f"{scale}x") + (" (history)" if history else "")
         print(
             f"| {name} | {entries} | {m['pages']:.0f} | {m['generator']:.2f}: "
-            f"{m['imports']:.2f} + {m['load']:.2f} + {m['render']:.2f} "
+            f"{m['imports']:.2f} + {m['load']:.2f} + {m['history']:.3f} + {m['render']:.2f} "
             f"| {m['total'] - m['generator']:.2f} | {m['total']:.2f} "
             f"| {m['generator'] / m['total']:.1%} | {100 * m['total'] / m['pages']:.2f} "
             f"| {m['index'] / 1e6:.2f} MB | {m['median'] / 1e3:.1f} KB | {m['max'] / 1e3:.1f} KB "
             f"| {m['rss']:.0f} MB |"
+        )
+    real = {history: m for scale, history, _, m in rows if scale == 1}
+    if True in real and False in real:
+        with_history, without = real[True], real[False]
+        print(
+            f"\nHistory of the real corpus ({args.repeat} builds each, medians): `git log` read "
+            f"and parsed in {with_history['history']:.3f} s ({with_history['changes']:.0f} "
+            f"changes, {with_history['history_state']}); rendering with it "
+            f"{with_history['render'] - without['render']:+.2f} s; the whole build takes "
+            f"{with_history['total']:.2f} s with it and {without['total']:.2f} s without "
+            f"({with_history['total'] - without['total']:+.2f} s; the budget is +0.30 s)."
         )
     print(
         "\ntotal = wall time of a strict `mkdocs build` in a fresh process (Python start-up, "

@@ -14,6 +14,7 @@ import posixpath
 from kb.corpus import Corpus
 from kb.lifecycle import redirect_url, url_of
 from kb.models import Entity
+from kb.plaintext import first_sentence, plain_text
 
 __all__ = ["page_url", "redirect_targets", "render_redirects", "url_of"]
 
@@ -39,11 +40,14 @@ def redirect_targets(corpus: Corpus) -> dict[str, Entity]:
     return dict(sorted(found.items()))
 
 
-def render_redirects(corpus: Corpus, *, site_url: str | None = None) -> dict[str, str]:
+def render_redirects(
+    corpus: Corpus, *, site_url: str | None = None, site_name: str | None = None
+) -> dict[str, str]:
     """``{output path: HTML}`` of every redirect page, e.g. ``challenges/old/index.html``.
 
     Links are relative, so the site works under any base path; the canonical link is absolute
-    when ``site_url`` is known.
+    when ``site_url`` is known. Chat apps do not follow the redirect, so the page also carries
+    the link-preview tags of the page it leads to: an old link pasted in a chat unfurls as the new.
     """
     pages = {}
     for url, target in redirect_targets(corpus).items():
@@ -53,6 +57,8 @@ def render_redirects(corpus: Corpus, *, site_url: str | None = None) -> dict[str
         canonical = site_url.rstrip("/") + target_url if site_url else href
         pages[here] = _REDIRECT.format(
             title=html.escape(target.title),
+            description=html.escape(first_sentence(plain_text(target.summary or target.title))),
+            site_name=html.escape(site_name or ""),
             href=html.escape(href),
             canonical=html.escape(canonical),
             # </script> cannot occur in a JSON string of a relative slug path, but escape anyway.
@@ -69,6 +75,15 @@ _REDIRECT = """\
 <title>Moved: {title}</title>
 <link rel="canonical" href="{canonical}">
 <meta name="robots" content="noindex">
+<meta property="og:type" content="website">
+<meta property="og:site_name" content="{site_name}">
+<meta property="og:title" content="{title}">
+<meta property="og:description" content="{description}">
+<meta property="og:url" content="{canonical}">
+<meta property="og:locale" content="en_US">
+<meta name="twitter:card" content="summary">
+<meta name="twitter:title" content="{title}">
+<meta name="twitter:description" content="{description}">
 <script>location.replace({script_href} + location.search + location.hash)</script>
 <meta http-equiv="refresh" content="0; url={href}">
 </head>
