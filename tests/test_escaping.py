@@ -71,7 +71,14 @@ class Page(HTMLParser):
         self._in_json_ld = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags[tag] += 1
+        # The feed link and the modified date depend on the repository's history, which a copy
+        # without .git lacks: they are not from data.
+        history = ("type", "application/atom+xml") in attrs or (
+            "property",
+            "article:modified_time",
+        ) in attrs
+        if not history:
+            self.tags[tag] += 1
         self.attrs.extend((tag, name, value or "") for name, value in attrs)
         if tag == "meta":
             self.metas.append({name: value or "" for name, value in attrs})

@@ -469,8 +469,11 @@ def test_walking_the_matrix_reaches_every_challenge_of_each_version(
         assert href == urljoin(served_site, f"challenges/{href.rstrip('/').split('/')[-1]}/")
         response = page.request.get(href)
         assert response.ok, href
-    # Keyboard: Tab from the heading's permalink reaches the table's scroll region, then a link.
+    # Keyboard: Tab from the heading's permalink and its copy button reaches the table's scroll
+    # region, then a link.
     page.locator("#acm-2022 a.headerlink").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('kb-section-copy')")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.getAttribute('role')") == "region"
     page.keyboard.press("Tab")

@@ -33,6 +33,7 @@ _FIELD = "\x1f"
 _FORMAT = _RECORD + _FIELD.join(("%H", "%ct", "%D", "%s"))
 _TOP_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?:\s|$)")
 _RETIRING = re.compile(r"status:\s*[\"']?(?:" + "|".join(RETIRED) + r")\b")
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # the last part of a redirect_from value
 _HUNK = re.compile(r"@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@ ?(.*)")
 
 
@@ -179,9 +180,12 @@ def parse_log(text: str, folder: str = "data") -> History:
         if "grafted" in decorations.split(", "):
             return History(unavailable="shallow")
         commit = Commit(sha, int(time), subject)
-        for path, status, added in _files(diff):
-            if entry.fullmatch(path) and status != "D":
-                changes.append(Change(commit, path, _kind(status, added)))
+        files = [f for f in _files(diff) if entry.fullmatch(f[0])]
+        # IDs whose file this commit deleted: a new file that redirects from one is a rename.
+        gone = {path.rsplit("/", 1)[1].removesuffix(".yaml") for path, s, _ in files if s == "D"}
+        for path, status, added in files:
+            if status != "D":
+                changes.append(Change(commit, path, _kind(status, added, gone)))
     return History(tuple(changes))
 
 
@@ -214,12 +218,20 @@ def _files(diff: str) -> Iterator[tuple[str, str, list[tuple[str, str]]]]:
         yield path, status, added
 
 
-def _kind(status: str, added: list[tuple[str, str]]) -> Kind:
-    """Retired if the commit set a retired status; redirected if it added an old ID."""
+def _kind(status: str, added: list[tuple[str, str]], gone: set[str]) -> Kind:
+    """Retired if the commit set a retired status; redirected if it gave the entry an old ID.
+
+    A new file is *added*, unless the same commit deleted the file of an ID it redirects from
+    (a rename); a file created with ``redirect_from`` in a first import is simply added.
+    """
     if any(key == "status" and _RETIRING.match(line) for key, line in added):
         return "retired"
-    if any(
-        key == "redirect_from" and line.strip(" -[]:") != "redirect_from" for key, line in added
-    ):
-        return "redirected"
-    return "added" if status == "A" else "edited"
+    old_ids = {
+        token
+        for key, line in added
+        if key == "redirect_from"
+        for token in _ID.findall(line.removeprefix("redirect_from:"))
+    }
+    if status == "A":
+        return "redirected" if old_ids & gone else "added"
+    return "redirected" if old_ids else "edited"
