@@ -49,7 +49,8 @@ def change_items(corpus: Corpus, history: History) -> list[tuple[Commit, list[Ch
         items = [ChangeItem(c, by_path[c.path]) for c in changes if c.path in by_path]
         if items:
             groups.append((commit, items))
-    return groups
+    # git lists a child before its parents; across merged branches that is not always by date.
+    return sorted(groups, key=lambda group: -group[0].time)
 
 
 def changes_pages(corpus: Corpus, history: History, env: jinja2.Environment) -> dict[str, str]:

@@ -85,7 +85,7 @@ class History:
 
     changes: tuple[Change, ...] = ()
     unavailable: Unavailable | None = None
-    _latest: dict[str, Change] = field(default_factory=dict, init=False, repr=False)
+    _latest: dict[str, Change] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for change in self.changes:
