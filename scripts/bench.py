@@ -182,13 +182,16 @@ def main(argv: list[str] | None = None) -> int:
             projects.append((scale, history, entries, project))
         # The real corpus with and without history is built in turns, several times, so that the
         # other work on the machine weighs on both alike; each figure is the median of its runs.
-        repeats = {(s, h): args.repeat if s == 1 else 1 for s, h, _, _ in projects}
-        measured: dict[tuple[int, bool], list[dict[str, Any]]] = {k: [] for k in repeats}
-        for turn in range(max(repeats.values())):
-            for scale, history, entries, project in projects:
-                if turn < repeats[(scale, history)]:
-                    print(f"building {scale}x: {entries} entries ...", file=sys.stderr, flush=True)
-                    measured[(scale, history)].append(measure(project))
+        # The real corpus first (peak RSS is the largest process so far), then the larger ones.
+        turns = [[p for p in projects if p[0] == 1]] * args.repeat
+        turns += [[p] for p in projects if p[0] != 1]
+        measured: dict[tuple[int, bool], list[dict[str, Any]]] = {
+            (s, h): [] for s, h, _, _ in projects
+        }
+        for turn in turns:
+            for scale, history, entries, project in turn:
+                print(f"building {scale}x: {entries} entries ...", file=sys.stderr, flush=True)
+                measured[(scale, history)].append(measure(project))
         for scale, history, entries, project in projects:
             runs_of = measured[(scale, history)]
             rows.append(
