@@ -27,7 +27,10 @@ SEARCH_PROBE = """
         // whether one of its sections matched every word of the query.
         state.found = e.data.data.items.map(group => ({
           page: group[0].location.split("#")[0],
-          all: group.some(doc => Object.values(doc.terms).every(Boolean)),
+          all: group.some(doc => {
+            const terms = Object.values(doc.terms);
+            return terms.length > 0 && terms.every(Boolean);
+          }),
         }));
       });
     }

@@ -238,7 +238,7 @@ def test_each_matrix_view_links_the_other_versions_and_print_shows_them_all(
         assert f'<strong aria-current="true">{label}</strong>' in html
     css = (built_site / "assets" / "stylesheets" / "kb-find.css").read_text()
     print_css = css[css.index("@media print") :]
-    assert ".md-typeset .kb-matrix-view { display: block;" in print_css
+    assert ".md-typeset .kb-matrix-view { display: block !important;" in print_css
 
 
 def test_home_and_nav_link_the_matrix_and_the_filter_page(built_site: Path) -> None:
