@@ -147,7 +147,7 @@
           counts[facet.id + "=" + option.id].textContent = "(" + n + ")";
         }
         const k = selection[facet.id].size;
-        ticked[facet.id].textContent = k ? count({ one: strings.ticked, other: strings.ticked }, k) : "";
+        ticked[facet.id].textContent = k ? strings.ticked.replace("{n}", k) : "";
       }
       clear.disabled = !facets.some((f) => selection[f.id].size);
       const url = window.location.pathname + queryString(facets, selection) + window.location.hash;
