@@ -144,6 +144,8 @@ class Assessment(_Format):
         default={},
         max_length=MAX_ENTRIES,
         description="Challenge ID -> entry; challenges not listed are not assessed.",
+        # pydantic states the ID pattern as patternProperties only: say that nothing else may be.
+        json_schema_extra={"additionalProperties": False},
     )
 
 
