@@ -17,7 +17,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from assess_helpers import CASES, EXTENSIONS, FIXTURES, INVALID, case_bytes, html_body, kb_report
+from assess_helpers import CASES, EXTENSIONS, FIXTURES, INVALID, case_bytes, kb_report
 from conftest import ROOT
 from kb.assess import (
     Assessment,
@@ -64,14 +64,17 @@ def test_reports_escape_what_the_file_says() -> None:
     # The name holds a pipe, angle brackets and a hash; a note holds Markdown and a line break.
     assert "# Payments ML \\| pre-launch review &lt;v2&gt; \\#3\n" in md
     assert "\\*alerts\\* on \\[PSI\\] &gt; 0.2 \\| see &lt;runbook&gt; and the \\$budget" in md
-    assert "<runbook>" not in md and "<runbook>" not in html
+    assert "<runbook>" not in md
+    assert "<runbook>" not in html
     assert "Payments ML | pre-launch review &lt;v2&gt; #3</h1>" in html
     # A link's parentheses and pipe cannot end the Markdown link or the table cell early.
     assert "(https://wiki.example.org/ml/drift_%28retraining%29%7Cplan)" in md
     # A note that a spreadsheet would run as a formula is defused; line breaks stay in CSV.
     assert '"\'=HYPERLINK(""http://attacker.example/"",""click"")"' in csv
-    assert "$budget & ~owners~ #ops" in csv and "\nand the" in csv
-    assert csv.startswith("\ufeff") and csv.count("\r\n") == 45  # header + 44 challenges
+    assert "$budget & ~owners~ #ops" in csv
+    assert "\nand the" in csv
+    assert csv.startswith("\ufeff")
+    assert csv.count("\r\n") == 45
 
 
 def test_a_report_lists_assessed_challenges_the_chosen_table_does_not() -> None:
@@ -126,7 +129,8 @@ def test_kb_report_on_a_bad_file_prints_one_line_and_exits_1(tmp_path: Path) -> 
         "huge.json": b" " * (1024 * 1024 + 1),
     }
     expected = {
-        "truncated.json": ":1:42: not valid JSON (Expecting property name enclosed in double quotes)",
+        "truncated.json": ":1:42: not valid JSON "
+        "(Expecting property name enclosed in double quotes)",
         "geojson.json": ": not an assessment file of this knowledge base (format is null, "
         'expected "deploying-ml-kb-assessment")',
         "huge.json": ": the file is too large (1.0 MB; an assessment file is at most 1.0 MB)",
@@ -220,7 +224,8 @@ def test_migrate_maps_renamed_and_retired_entries_and_lists_every_change() -> No
 
 def test_page_data_has_both_tables_permanent_urls_and_the_lifecycle_map() -> None:
     tables = {t["id"]: t for t in DATA["tables"]}
-    assert list(tables) == ["acm_2022", "arxiv_2020"] and DATA["default_table"] == "acm_2022"
+    assert list(tables) == ["acm_2022", "arxiv_2020"]
+    assert DATA["default_table"] == "acm_2022"
     listed = {
         v: [c for stage in t["stages"] for step in stage["steps"] for c in step["challenges"]]
         for v, t in tables.items()
