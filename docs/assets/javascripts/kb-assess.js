@@ -99,7 +99,7 @@
     var tables = Array.prototype.slice.call(document.querySelectorAll(".kb-assess-table"));
 
     /* Form: name, date, table version. */
-    var form = el("form", { class: "kb-assess__form", "aria-label": s["ui.name"] });
+    var form = el("form", { class: "kb-assess__form", "aria-label": s["ui.form"] });
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     var nameLabel = el("label", {}, s["ui.name"] + " ");
     var name = el("input", { type: "text", name: "name", maxlength: String(data.limits.name) });
