@@ -433,9 +433,15 @@
     build(root, data, strings);
   }
 
+  // Material's document$ announces pages swapped in by instant navigation; from file:// (the
+  // offline bundle) it never fires, so the first page also starts on DOMContentLoaded. start()
+  // runs once per page either way.
   if (typeof document$ !== "undefined") {
     document$.subscribe(start); // eslint-disable-line no-undef
-  } else {
+  }
+  if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
 })();
