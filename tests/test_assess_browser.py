@@ -80,6 +80,15 @@ def drop_file(page: Any, name: str, content: bytes) -> None:
     )
 
 
+def wait_refusal(page: Any, name: str) -> None:
+    """Wait for the message about file ``name`` (files are read asynchronously)."""
+    page.wait_for_function(
+        "name => document.querySelector('.kb-assess [role=alert]').textContent"
+        ".startsWith('Could not open ' + name + ':')",
+        arg=name,
+    )
+
+
 def messages(page: Any, role: str) -> str:
     return str(page.locator(f".kb-assess [role={role}]").inner_text())
 
@@ -142,6 +151,7 @@ def test_fill_reload_share_export_import_and_nothing_leaves_the_machine(
 
     # Share: the whole assessment sits in the fragment of the link.
     page.get_by_role("button", name="Copy share link").click()
+    page.wait_for_selector("text=Copied the share link.")
     link = page.get_by_label("Share link").input_value()
     assert link.startswith(served_site + "assess/#assessment=")
     assert page.evaluate("navigator.clipboard.readText()") == link
@@ -180,6 +190,7 @@ def test_fill_reload_share_export_import_and_nothing_leaves_the_machine(
     # A broken file: a clear message, and the assessment is kept as it was.
     before = saved(page)
     import_file(page, "broken.json", b'{"format": "deploying-ml-kb-assessment", "challen')
+    wait_refusal(page, "broken.json")
     alert = messages(page, "alert")
     assert alert.startswith("Could not open broken.json: not valid JSON (")
     assert alert.endswith("The assessment on screen is unchanged.")
@@ -273,11 +284,7 @@ def test_every_bad_file_gets_its_golden_message_and_changes_nothing(
     before = saved(page)
     for case in INVALID:
         import_file(page, case["name"], case_bytes(case))
-        page.wait_for_function(
-            "name => document.querySelector('.kb-assess [role=alert]').textContent"
-            ".startsWith('Could not open ' + name + ':')",
-            arg=case["name"],
-        )
+        wait_refusal(page, case["name"])
         alert = messages(page, "alert")
         if case.get("same_in_browser", True):
             expected = f"Could not open {case['name']}: {case['message']}."
@@ -504,6 +511,7 @@ def test_axe_finds_nothing_with_every_status_and_message_on_screen(
         item(page, "data-discovery").locator("summary").click()
         shown(page).get_by_label("Team link for Data discovery").fill("not a link")
         import_file(page, "broken.json", b"[]")
+        wait_refusal(page, "broken.json")
         page.get_by_role("button", name="Copy share link").click()
         results = Axe().run(page).response
         context.close()

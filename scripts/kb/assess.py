@@ -360,7 +360,7 @@ def read_assessment(raw: bytes, s: Mapping[str, str]) -> Assessment:
     except json.JSONDecodeError as exc:
         message = fill(s["problem.not_json"], error=exc.msg)
         raise AssessmentError(message, exc.lineno, exc.colno) from None
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # NaN, Infinity; nesting deeper than Python's stack
         raise AssessmentError(fill(s["problem.not_json"], error=str(exc))) from None
     if not isinstance(data, dict):
         raise AssessmentError(fill(s["problem.not_object"], kind=kind_of(data, s)))

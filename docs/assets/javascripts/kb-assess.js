@@ -173,9 +173,7 @@
     button("ui.print", function () { window.print(); });
     button("ui.clear", function () {
       if (!window.confirm(s["ui.confirm_clear"])) return;
-      state = empty(data);
-      save();
-      render();
+      setState(empty(data));
       say(s["ui.cleared"]);
     });
     actions.append(drop, shareLabel);
@@ -228,6 +226,17 @@
     });
 
     function changed() {
+      save();
+      render();
+    }
+
+    /* A refused link stays on screen until corrected; a new state replaces it. */
+    function setState(next) {
+      state = next;
+      controls.forEach(function (c) {
+        c.link.setAttribute("aria-invalid", "false");
+        c.linkError.hidden = true;
+      });
       save();
       render();
     }
@@ -350,18 +359,14 @@
         return false;
       }
       var previous = state;
-      state = imported.assessment;
-      save();
-      render();
+      setState(imported.assessment);
       var extra = changeList(imported.changes);
       var restore = null;
       if (!isEmpty(previous, data) && fileText(previous, data, 0) !== fileText(state, data, 0)) {
         restore = el("p", {}, s["ui.previous_kept"] + " ");
         var again = el("button", { type: "button", class: "md-button" }, s["ui.restore_previous"]);
         again.addEventListener("click", function () {
-          state = previous;
-          save();
-          render();
+          setState(previous);
           clearMessages();
         });
         restore.append(again);
