@@ -32,7 +32,7 @@ ENTRY_PAGES = [f"{m.folder}/{CORPUS.all(m)[0].id}/" for m in MODELS]
 INDEX_PAGES = [f"{m.folder}/" for m in MODELS]
 EXTRA_PAGES = [
     url_of(source)
-    for name in ("matrix", "explore", "assess", "about")
+    for name in ("matrix", "explore", "assess", "about", "tools")
     for source in (f"{name}.md", f"{name}/index.md")
     if source in SOURCES
 ]

@@ -1,4 +1,4 @@
-"""Command line: ``check`` the corpus, ``build`` its pages into a folder, export the ``schema``,
+"""Command line: ``check`` the corpus, ``build`` its pages, ``new`` entries, export the ``schema``,
 ``report`` a saved team assessment.
 
 This is the only module that prints or exits.
@@ -29,7 +29,7 @@ from kb.assess import (
 )
 from kb.bundle import write_zip
 from kb.cite import Site, project_version
-from kb.corpus import Corpus, load_corpus
+from kb.corpus import FOLDERS, PLACEHOLDER, Corpus, load_corpus
 from kb.diagnostics import CorpusError, format_diagnostics
 from kb.export import export_files, write_files
 from kb.find import find_assets
@@ -42,10 +42,12 @@ from kb.ledger import (
     published,
     read_ledger,
 )
+from kb.lifecycle import url_of
 from kb.permalinks import render_redirects
 from kb.render import make_env, render_site, write_pages
 from kb.report import FORMATS, render
 from kb.schema import schema_files
+from kb.skeleton import check_new, refusals, skeleton
 
 ROOT = Path(__file__).resolve().parents[2]
 OFFLINE_ZIP = "deploying-ml-kb-offline.zip"
@@ -68,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     offline.add_argument("--out", type=Path, default=ROOT / "build" / OFFLINE_ZIP)
     schema = commands.add_parser("schema", help="write data/schema/*.schema.json from the models")
     schema.add_argument("--check", action="store_true", help="fail if the files are out of date")
+    new = commands.add_parser("new", help="write the skeleton of a new entry, to fill in")
+    new.add_argument("collection", help="its collection: " + ", ".join(FOLDERS))
+    new.add_argument("id", help="its permanent ID, kebab-case: the file name and the URL")
     report = commands.add_parser(
         "report", help="print a saved assessment (from the /assess/ page) as Markdown, CSV or HTML"
     )
@@ -78,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "schema":
         return _schema(args.data / "schema", check=args.check)
+    if args.command == "new":
+        return _new(args.data, args.collection, args.id)
     if args.command == "site":
         return _site(args.out)
     if args.command == "offline":
@@ -171,6 +178,48 @@ def _ledger(corpus: Corpus, pages: dict[str, str], data: Path, *, check: bool) -
         return 1
     path.write_text(text, encoding="utf-8")
     print(f"wrote {path}: {len(merged)} URLs ({len(added)} added, {len(changed)} updated)")
+    return 0
+
+
+def _new(data: Path, folder: str, entity_id: str) -> int:
+    """Write ``data/<folder>/<id>.yaml`` from the models, unless the ID is or was taken."""
+    wrong = check_new(folder, entity_id)
+    if wrong:
+        for problem in wrong:
+            print(f"kb new: {problem}", file=sys.stderr)
+        return 1
+    root = data.resolve().parent
+    try:
+        taken = refusals(data, root, folder, entity_id)
+    except LedgerError as exc:
+        taken = exc.diagnostics
+    if taken:
+        print(format_diagnostics(taken).rsplit("\n", 1)[0], file=sys.stderr)
+        print(
+            f"kb new: {folder}/{entity_id} cannot be created; nothing was written", file=sys.stderr
+        )
+        return 1
+    made = skeleton(folder, entity_id)
+    path = data / folder / f"{entity_id}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(made.text, encoding="utf-8")
+    shown = path.resolve().relative_to(root).as_posix()
+    print(f"wrote {shown}")
+    print("Next steps:")
+    print(f"  1. Fill in every {PLACEHOLDER!r} value of {shown}:")
+    print("     the comment above each field says what it holds. Write in your own words, and say")
+    print(
+        "     in provenance how well each fact is confirmed (cite a source, with its DOI or URL)."
+    )
+    step = 2
+    if made.linked_from:
+        print(f"  {step}. Link it from the entries it belongs with, through these fields:")
+        for line in made.linked_from:
+            print(f"       {line}")
+        step += 1
+    print(f"  {step}. make check    (validates the corpus; it points at any value left to fill)")
+    print(f"  {step + 1}. make ledger   (records its permanent URL, {url_of(folder, entity_id)})")
+    print(f"  {step + 2}. Open a pull request; its template lists what review checks.")
     return 0
 
 

@@ -95,17 +95,18 @@
       const nodes = found.map((item) => {
         const li = el("li", { "data-id": item.id, "data-collection": item.values.collection[0] });
         const link = el("a", { href: new URL(item.url, siteRoot).href }, item.title);
-        const kind = item.values.collection[0] === "challenges" ? "Challenge" : "Case study";
-        const meta = el("span", { class: "kb-explore__meta" }, [kind, item.where, item.detail].join(" · "));
+        const meta = el("span", { class: "kb-explore__meta" }, [item.type, item.where, item.detail].filter(Boolean).join(" · "));
         li.append(link, " ", meta);
         return li;
       });
       list.replaceChildren(...nodes);
-      const challenges = found.filter((i) => i.values.collection[0] === "challenges").length;
+      // One count per collection, labelled from the index (the collection facet's options).
+      const byCollection = labels.collection || {};
       status.textContent =
         plural(found.length, "result", "results") + ": " +
-        plural(challenges, "challenge", "challenges") + ", " +
-        plural(found.length - challenges, "case study", "case studies") + ".";
+        Object.entries(byCollection)
+          .map(([id, label]) => label + " " + found.filter((i) => i.values.collection[0] === id).length)
+          .join(", ") + ".";
       // Each option's count: what this facet would show with that option alone ticked.
       for (const facet of facets) {
         for (const option of facet.options) {
