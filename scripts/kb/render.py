@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 
 from kb import cite, models
+from kb.assess import assess_pages
 from kb.cite import Site
 from kb.corpus import Corpus
 from kb.find import find_pages
@@ -198,6 +199,8 @@ def render_site(corpus: Corpus, site: Site | None = None) -> dict[str, str]:
             )
     emit("retired.md", "retired.md.j2", retired=corpus.retired())
     for path, text in {**find_pages(corpus, env), **tool_pages(corpus, env)}.items():
+        pages[path] = _BLANK_RUNS.sub("\n\n", text).strip("\n") + "\n"
+    for path, text in assess_pages(corpus, env, site).items():
         pages[path] = _BLANK_RUNS.sub("\n\n", text).strip("\n") + "\n"
     return dict(sorted(pages.items()))
 
