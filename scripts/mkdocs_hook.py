@@ -19,6 +19,7 @@ from mkdocs.structure.pages import Page
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kb import CorpusError, load_corpus, render_site
+from kb.assess import assess_files
 from kb.cite import Site, project_version
 from kb.diagnostics import format_diagnostics
 from kb.export import export_files
@@ -28,7 +29,7 @@ from kb.permalinks import page_url, render_moves, render_redirects
 from kb.render import page_sources
 
 _pages: dict[str, str] = {}
-_data_files: dict[str, bytes] = {}  # api/: JSON, CSV, JSON Schema, BibTeX
+_data_files: dict[str, bytes] = {}  # api/: JSON, CSV, JSON Schema (assessment's too), BibTeX
 _redirects: dict[str, str] = {}  # static HTML redirect pages, from redirect_from
 _sources: dict[str, str] = {}  # page path -> the YAML file it comes from
 _assets: dict[str, str] = {}  # generated static files (the filter page's JSON index)
@@ -52,6 +53,7 @@ def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
     _pages.update(pages)
     _data_files.clear()
     _data_files.update(export_files(corpus, site))
+    _data_files.update(assess_files(site))
     _redirects.clear()
     _redirects.update(render_redirects(corpus, site_url=config.site_url))
     _redirects.update(render_moves(config.extra.get("moved_pages") or {}, site_url=config.site_url))

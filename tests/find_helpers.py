@@ -110,12 +110,16 @@ def open_explore(page: Any, url: str) -> None:
     page.wait_for_selector("#kb-explore[data-ready]")
 
 
+RESULT_ROWS = ".kb-explore__results li"
+"""One element per result of the filter page, with data-collection and data-id."""
+
+
 def listed(page: Any) -> dict[str, set[str]]:
     """IDs in the filter page's result list, by collection."""
     rows = page.eval_on_selector_all(
-        ".kb-explore__results li", "els => els.map(e => [e.dataset.collection, e.dataset.id])"
+        RESULT_ROWS, "els => els.map(e => [e.dataset.collection, e.dataset.id])"
     )
-    found: dict[str, set[str]] = {"challenges": set(), "case-studies": set()}
+    found: dict[str, set[str]] = {"challenges": set(), "case-studies": set(), "solutions": set()}
     for collection, entry_id in rows:
         found[collection].add(entry_id)
     return found

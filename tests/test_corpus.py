@@ -70,5 +70,5 @@ def test_missing_data_folder_is_one_clear_error(tmp_path: Path) -> None:
         load_corpus(tmp_path / "data", root=tmp_path)
     assert [str(d) for d in info.value.diagnostics] == [
         "data:1:1: missing data folder (expected one folder per collection: stages, steps, "
-        "challenges, case-studies, solutions, references, paper)"
+        "challenges, case-studies, solutions, references, paper, industries)"
     ]

@@ -65,7 +65,7 @@ class Page(HTMLParser):
         self.attrs: list[tuple[str, str, str]] = []  # (tag, name, value)
         self.text: list[str] = []
         self.script_bodies: list[str] = []
-        self.json_ld: list[str] = []  # <script type="application/ld+json"> bodies: data, as JSON
+        self.json_ld: list[str] = []  # <script type="application/(ld+)json"> bodies: data, as JSON
         self._in_script = False
         self._in_json_ld = False
 
@@ -73,7 +73,9 @@ class Page(HTMLParser):
         self.tags[tag] += 1
         self.attrs.extend((tag, name, value or "") for name, value in attrs)
         self._in_script = tag == "script"
-        self._in_json_ld = self._in_script and ("type", "application/ld+json") in attrs
+        # JSON-LD, and the JSON data a page embeds for its script (the assessment page).
+        json_types = {("type", "application/ld+json"), ("type", "application/json")}
+        self._in_json_ld = self._in_script and bool(json_types & set(attrs))
 
     def handle_endtag(self, tag: str) -> None:
         self._in_script = self._in_json_ld = False

@@ -55,6 +55,30 @@ def read_csv(site: Path, rel: str) -> tuple[list[str], list[dict[str, str]]]:
 
 
 @pytest.mark.slow
+def test_exports_say_their_format_version_and_an_old_shape_is_rejected(built_site: Path) -> None:
+    """Format 2: case studies list industries; a consumer can tell the shape it is reading."""
+    corpus = load_json(built_site, "api/corpus.json")
+    assert corpus["format_version"] == 2
+    case = next(c for c in corpus["collections"]["case-studies"] if c["id"] == "duke-sepsis-watch")
+    assert case["data"]["industries"] == ["healthcare"]
+    assert "industry" not in case["data"]
+    entry = load_json(built_site, "api/case-studies/warfarin-dosing-poisoning.json")
+    assert entry["format_version"] == 2
+    assert entry["data"]["industries"] == ["security-research", "healthcare"]
+    check = validator(built_site, "case-studies.entry.schema.json")
+    assert not list(check.iter_errors(entry))
+    old = {**entry, "format_version": 1}
+    old["data"] = {**{k: v for k, v in entry["data"].items() if k != "industries"}}
+    old["data"]["industry"] = "security-research"
+    messages = " ".join(e.message for e in check.iter_errors(old))
+    assert "2 was expected" in messages
+    assert "'industries' is a required property" in messages
+    industries = load_json(built_site, "api/industries/healthcare.json")
+    backlinks = {(b["collection"], b["id"]) for b in industries["backlinks"]}
+    assert ("case-studies", "healthcare-ml-poisoning-attacks") in backlinks
+
+
+@pytest.mark.slow
 def test_corpus_json_validates_against_its_published_schema(built_site: Path) -> None:
     corpus = load_json(built_site, "api/corpus.json")
     assert corpus["version"] == VERSION
@@ -330,6 +354,7 @@ EXPECTED_TYPES = {
     "challenges": {"DefinedTerm"},
     "solutions": {"DefinedTerm"},
     "case-studies": {"CreativeWork"},
+    "industries": {"DefinedTerm"},
     "references": {
         "ScholarlyArticle",
         "Article",

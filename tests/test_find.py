@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from find_helpers import (
 )
 from kb.corpus import load_corpus
 from kb.find import FACETS_PATH, facet_index, find_assets
-from kb.models import VERSIONS, CaseStudy, Challenge, Stage, Step
+from kb.models import VERSIONS, CaseStudy, Challenge, Solution, Stage, Step
 
 CORPUS = load_corpus(ROOT / "data")
 CHALLENGES = CORPUS.all(Challenge)
@@ -51,10 +52,15 @@ def case_count(challenge: Challenge, version: str) -> int:
     )
 
 
-def placements(entry: Challenge | CaseStudy) -> list[tuple[str, Step]]:
-    """(version, step) pairs: a challenge's Table 1 steps; a case's, via its challenges."""
+def placements(entry: Challenge | CaseStudy | Solution) -> list[tuple[str, Step]]:
+    """(version, step) pairs: a challenge's Table 1 steps; a case's, via its challenges; a
+    solution's steps, in each version that names it."""
     if isinstance(entry, Challenge):
         return [(v, s) for v in VERSIONS if (s := step_in(entry, v))]
+    if isinstance(entry, Solution):
+        return [
+            (v, CORPUS.get(Step, s)) for v in VERSIONS if v in entry.versions for s in entry.steps
+        ]
     return [
         (v, s)
         for c in CORPUS.targets(entry, Challenge, "challenges")
@@ -65,8 +71,8 @@ def placements(entry: Challenge | CaseStudy) -> list[tuple[str, Step]]:
 
 def expected(**want: set[str]) -> dict[str, set[str]]:
     """Entries matching a filter: ``version``/``stage``/``step`` must hold for one placement."""
-    out: dict[str, set[str]] = {"challenges": set(), "case-studies": set()}
-    for entry in [*CHALLENGES, *CORPUS.all(CaseStudy)]:
+    out: dict[str, set[str]] = {"challenges": set(), "case-studies": set(), "solutions": set()}
+    for entry in [*CHALLENGES, *CORPUS.all(CaseStudy), *CORPUS.all(Solution)]:
         if "collection" in want and entry.folder not in want["collection"]:
             continue
         if "industry" in want:
@@ -74,8 +80,10 @@ def expected(**want: set[str]) -> dict[str, set[str]]:
                 [entry]
                 if isinstance(entry, CaseStudy)
                 else CORPUS.referrers(entry, CaseStudy, "challenges")
+                if isinstance(entry, Challenge)
+                else []
             )
-            if not {cs.industry for cs in cases} & want["industry"]:
+            if not {i for cs in cases for i in cs.industries} & want["industry"]:
                 continue
         if any(
             ("version" not in want or v in want["version"])
@@ -98,8 +106,12 @@ def test_facet_index_places_a_moved_challenge_per_version() -> None:
         {"version": "arxiv_2020", "stage": "cross-cutting-aspects", "aspect": "ethics"},
         {"version": "acm_2022", "stage": "cross-cutting-aspects", "aspect": "law"},
     ]
-    ids = [i["id"] for i in index["items"]]
-    assert len(ids) == len(set(ids)) == len(CHALLENGES) + len(CORPUS.all(CaseStudy))
+    ids = [(i["values"]["collection"][0], i["id"]) for i in index["items"]]
+    assert (
+        len(ids)
+        == len(set(ids))
+        == len(CHALLENGES) + len(CORPUS.all(CaseStudy)) + len(CORPUS.all(Solution))
+    )
 
 
 def test_facet_index_is_deterministic_and_follows_the_url_style() -> None:
@@ -265,7 +277,7 @@ def test_every_entry_is_indexed_under_its_title(search_index: dict[str, Any]) ->
         for entry in folder.values():
             doc = pages[f"{entry.folder}/{entry.id}/"]
             # A paper section's heading carries its number: "3. Data management".
-            assert html.unescape(doc["title"]).split(". ", 1)[-1] == entry.title
+            assert re.sub(r"^\d+\. ", "", html.unescape(doc["title"])) == entry.title
 
 
 def test_challenge_entries_carry_type_stage_and_step_tags_id_and_key_terms(

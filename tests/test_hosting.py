@@ -5,9 +5,11 @@ All checks read the real site built once per session (``built_site``).
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
@@ -82,15 +84,55 @@ def test_robots_txt_allows_crawling_and_names_the_sitemap(built_site: Path) -> N
     assert (built_site / "sitemap.xml").is_file()
 
 
-def test_every_entry_page_has_an_edit_link_to_its_yaml_file(built_site: Path) -> None:
+def edit_links(html: str) -> list[tuple[str, str]]:
+    """``(href, label)`` of the page's edit buttons (overrides/partials/actions.html)."""
+    return [
+        (html_lib.unescape(href), re.sub(r"<[^>]+>|\s+", " ", label).strip())
+        for href, label in re.findall(r'<a href="([^"]+)"[^>]* rel="edit">(.*?)</a>', html, re.S)
+    ]
+
+
+def report_links(html: str) -> list[tuple[str, str]]:
+    """``(href, label)`` of the page's "Report an error" buttons."""
+    return [
+        (html_lib.unescape(href), re.sub(r"<[^>]+>|\s+", " ", label).strip())
+        for href, label in re.findall(
+            r'<a href="([^"]+/issues/new\?[^"]*)"[^>]*>(.*?)</a>', html, re.S
+        )
+    ]
+
+
+def test_every_entry_page_has_a_labelled_edit_button_for_its_yaml_file(built_site: Path) -> None:
     edit = f"{REPO_URL.rstrip('/')}/edit/main/"
     for page, data_file in entry_pages().items():
-        links = re.findall(
-            r'<a href="([^"]+)" title="Edit this page"', html_of(built_site, url_of(page))
-        )
-        assert links == [edit + data_file], page
+        links = edit_links(html_of(built_site, url_of(page)))
+        assert links == [(edit + data_file, "Edit this entry")], page
         assert (ROOT / data_file).is_file()
         assert data_file == f"data/{page.removesuffix('.md')}.yaml"
+
+
+def test_every_entry_page_reports_errors_to_the_form_with_its_id_filled_in(
+    built_site: Path,
+) -> None:
+    form = yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE/report-error.yml").read_text())
+    field_ids = {item.get("id") for item in form["body"]}
+    for page in entry_pages():
+        entity = next(
+            e for f in CORPUS.entities.values() for e in f.values() if page_path(e) == page
+        )
+        links = report_links(html_of(built_site, url_of(page)))
+        if entity.retired:  # a tombstone: nothing left to correct
+            assert links == [], page
+            continue
+        assert len(links) == 1, page
+        href, label = links[0]
+        assert label == "Report an error"
+        url = urlsplit(href)
+        assert f"{url.scheme}://{url.netloc}{url.path}" == f"{REPO_URL.rstrip('/')}/issues/new"
+        query = parse_qs(url.query)
+        assert query["template"] == ["report-error.yml"]
+        assert query["entry"] == [f"{entity.folder}/{entity.id}"]
+        assert set(query) - {"template", "title"} <= field_ids, "prefills a field the form lacks"
 
 
 def test_hand_written_pages_link_to_their_markdown_and_generated_indexes_have_no_edit_link(
@@ -98,9 +140,10 @@ def test_hand_written_pages_link_to_their_markdown_and_generated_indexes_have_no
 ) -> None:
     edit = f"{REPO_URL.rstrip('/')}/edit/main/"
     about = html_of(built_site, url_of("about.md"))
-    assert re.findall(r'<a href="([^"]+)" title="Edit this page"', about) == [
-        edit + "docs/about.md"
-    ]
+    assert edit_links(about) == [(edit + "docs/about.md", "Edit this page")]
+    assert report_links(about) == []
     # Index pages come from templates, not from one file a contributor should edit.
     for page in ("index.md", "challenges/index.md"):
-        assert 'title="Edit this page"' not in html_of(built_site, url_of(page))
+        html = html_of(built_site, url_of(page))
+        assert edit_links(html) == []
+        assert report_links(html) == []

@@ -60,7 +60,7 @@ def test_case_study_needs_a_challenge_and_an_explicit_source() -> None:
         "title": "A case",
         "kind": "case-study",
         "organisation": "Org",
-        "industry": "finance",
+        "industries": ["finance"],
         "summary": "Text.",
         "lessons": "Text.",
         "provenance": {"confidence": "single-source"},
@@ -73,22 +73,28 @@ def test_case_study_needs_a_challenge_and_an_explicit_source() -> None:
     assert case.versions == ["arxiv_2020", "acm_2022"]
 
 
-def test_industry_is_a_closed_vocabulary() -> None:
-    with pytest.raises(pydantic.ValidationError, match=r"Input should be"):
-        CaseStudy.model_validate(
-            {
-                "id": "x",
-                "title": "A case",
-                "kind": "case-study",
-                "organisation": "Org",
-                "industry": "banking",
-                "summary": "Text.",
-                "lessons": "Text.",
-                "challenges": ["a"],
-                "source": None,
-                "provenance": {"confidence": "paper"},
-            }
-        )
+def test_case_study_lists_industries_and_refuses_the_old_single_industry_key() -> None:
+    base = {
+        "id": "x",
+        "title": "A case",
+        "kind": "case-study",
+        "organisation": "Org",
+        "summary": "Text.",
+        "lessons": "Text.",
+        "challenges": ["a"],
+        "source": None,
+        "provenance": {"confidence": "paper"},
+    }
+    with pytest.raises(pydantic.ValidationError) as info:
+        CaseStudy.model_validate({**base, "industry": "finance"})
+    assert {(e["loc"][0], e["type"]) for e in info.value.errors()} == {
+        ("industry", "extra_forbidden"),
+        ("industries", "missing"),
+    }
+    with pytest.raises(pydantic.ValidationError, match="at least 1 item"):
+        CaseStudy.model_validate({**base, "industries": []})
+    case = CaseStudy.model_validate({**base, "industries": ["security-research", "healthcare"]})
+    assert case.industries[0] == "security-research"  # the first one is the primary industry
 
 
 def test_reference_doi_has_no_resolver_prefix() -> None:

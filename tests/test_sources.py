@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
 from kb.diagnostics import Diagnostic
 from kb.sources import Source, read_source
 
@@ -49,3 +54,35 @@ def test_empty_file_reads_as_no_data() -> None:
     source = read_source("f.yaml", b"")
     assert isinstance(source, Source)
     assert source.data is None
+
+
+def _quote_left_open(path: Path) -> tuple[bytes, int, int] | None:
+    """The file with the closing quote of its first one-line quoted value removed, and where the
+    quote opens; None if the file has no such value followed by another quote."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for number, line in enumerate(lines, start=1):
+        match = re.match(r'^([a-z_]+: )"[^"\n]*"\n$', line)
+        if match and '"' in "".join(lines[number:]):
+            lines[number - 1] = line.rstrip("\n")[:-1] + "\n"
+            return "".join(lines).encode("utf-8"), number, len(match.group(1)) + 1
+    return None
+
+
+REAL_FILES = sorted((ROOT / "data").glob("*/*.yaml"))
+OPEN_QUOTES = [p for p in REAL_FILES if _quote_left_open(p)]
+
+
+@pytest.mark.parametrize("path", OPEN_QUOTES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_unclosed_quote_in_a_real_file_is_reported_where_it_opens(path: Path) -> None:
+    """Left open, a quote runs on to the next quote lines later, where the parser stops."""
+    broken = _quote_left_open(path)
+    assert broken
+    text, line, column = broken
+    problems = read_source("f.yaml", text)
+    assert isinstance(problems, list)
+    assert [(d.line, d.column) for d in problems] == [(line, column)]
+    assert "is not closed on its line" in problems[0].message
+
+
+def test_real_files_exercise_the_unclosed_quote_check() -> None:
+    assert len(OPEN_QUOTES) >= 20

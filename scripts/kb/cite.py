@@ -231,6 +231,6 @@ def json_ld(entity: Entity, site: Site) -> dict[str, Any]:
         "@id": f"{site.url}{entity.folder}/",
         "name": f"{site.name}: {entity.folder.replace('-', ' ')}",
     }
-    if isinstance(entity, Solution) and entity.homepage:
-        doc["sameAs"] = [entity.homepage]
+    if isinstance(entity, Solution) and entity.tool and entity.tool.homepage.known:
+        doc["sameAs"] = [entity.tool.homepage.value]
     return doc

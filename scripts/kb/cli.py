@@ -1,4 +1,5 @@
-"""Command line: ``check`` the corpus, ``build`` its pages into a folder, export the ``schema``.
+"""Command line: ``check`` the corpus, ``build`` its pages, ``new`` entries, export the ``schema``,
+``report`` a saved team assessment.
 
 This is the only module that prints or exits.
 """
@@ -15,9 +16,20 @@ from pathlib import Path
 
 import yaml
 
+from kb.assess import (
+    MAX_BYTES,
+    AssessmentError,
+    assess_files,
+    describe,
+    migrate,
+    page_data,
+    read_assessment,
+    report_strings,
+    size_problem,
+)
 from kb.bundle import write_zip
 from kb.cite import Site, project_version
-from kb.corpus import Corpus, load_corpus
+from kb.corpus import FOLDERS, PLACEHOLDER, Corpus, load_corpus
 from kb.diagnostics import CorpusError, format_diagnostics
 from kb.export import export_files, write_files
 from kb.find import find_assets
@@ -30,9 +42,12 @@ from kb.ledger import (
     published,
     read_ledger,
 )
+from kb.lifecycle import url_of
 from kb.permalinks import render_redirects
-from kb.render import render_site, write_pages
+from kb.render import make_env, render_site, write_pages
+from kb.report import FORMATS, render
 from kb.schema import schema_files
+from kb.skeleton import check_new, refusals, skeleton
 
 ROOT = Path(__file__).resolve().parents[2]
 OFFLINE_ZIP = "deploying-ml-kb-offline.zip"
@@ -55,10 +70,21 @@ def main(argv: list[str] | None = None) -> int:
     offline.add_argument("--out", type=Path, default=ROOT / "build" / OFFLINE_ZIP)
     schema = commands.add_parser("schema", help="write data/schema/*.schema.json from the models")
     schema.add_argument("--check", action="store_true", help="fail if the files are out of date")
+    new = commands.add_parser("new", help="write the skeleton of a new entry, to fill in")
+    new.add_argument("collection", help="its collection: " + ", ".join(FOLDERS))
+    new.add_argument("id", help="its permanent ID, kebab-case: the file name and the URL")
+    report = commands.add_parser(
+        "report", help="print a saved assessment (from the /assess/ page) as Markdown, CSV or HTML"
+    )
+    report.add_argument("file", type=Path, help="the assessment file (.json)")
+    report.add_argument("--format", choices=FORMATS, default="md", help="md (default), csv, html")
+    report.add_argument("--site-url", help="public root URL of the permanent links")
     args = parser.parse_args(argv)
 
     if args.command == "schema":
         return _schema(args.data / "schema", check=args.check)
+    if args.command == "new":
+        return _new(args.data, args.collection, args.id)
     if args.command == "site":
         return _site(args.out)
     if args.command == "offline":
@@ -70,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     root = args.data.resolve().parent
     site_info = _site_info(getattr(args, "site_url", None))
+    if args.command == "report":
+        return _report(corpus, site_info, args.file, args.format)
     pages = render_site(corpus, site_info)
     problems = ledger_problems(corpus, pages, args.data, root)
     if problems:
@@ -84,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     redirects = render_redirects(corpus, site_url=site_info.url)
     written = write_pages(pages | redirects | find_assets(corpus), args.out)
     print(f"{len(pages)} pages in {args.out} ({len(written)} changed)")
-    data_files = export_files(corpus, site_info)
+    data_files = export_files(corpus, site_info) | assess_files(site_info)
     written = write_files(data_files, args.out)
     print(f"{len(data_files)} open-data files in {args.out / 'api'} ({len(written)} changed)")
     return 0
@@ -101,6 +129,30 @@ def _site_info(url: str | None = None) -> Site:
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
     url = url or config.get("site_url") or "/"
     return Site(config["site_name"], url, project_version(ROOT))
+
+
+def _report(corpus: Corpus, site: Site, path: Path, fmt: str) -> int:
+    """Render an assessment file on stdout; a bad file gets one line on stderr and status 1."""
+    strings = report_strings(make_env())
+    data = page_data(corpus, site)
+    try:
+        if too_large := size_problem(path.stat().st_size, strings):
+            raise too_large
+        with path.open("rb") as handle:
+            assessment = read_assessment(handle.read(MAX_BYTES + 1), strings)
+    except OSError as exc:
+        print(f"{path}: cannot read the file ({exc.strerror or exc})", file=sys.stderr)
+        return 1
+    except AssessmentError as exc:
+        where = f"{path}:{exc.line}:{exc.column}" if exc.line else str(path)
+        print(f"{where}: {exc}", file=sys.stderr)
+        return 1
+    assessment, changes = migrate(assessment, data)
+    for change in changes:
+        print(f"{path}: {describe(change, data, strings)}", file=sys.stderr)
+    sys.stdout.buffer.write(render(assessment, data, strings, fmt).encode("utf-8"))
+    sys.stdout.flush()
+    return 0
 
 
 def _ledger(corpus: Corpus, pages: dict[str, str], data: Path, *, check: bool) -> int:
@@ -126,6 +178,48 @@ def _ledger(corpus: Corpus, pages: dict[str, str], data: Path, *, check: bool) -
         return 1
     path.write_text(text, encoding="utf-8")
     print(f"wrote {path}: {len(merged)} URLs ({len(added)} added, {len(changed)} updated)")
+    return 0
+
+
+def _new(data: Path, folder: str, entity_id: str) -> int:
+    """Write ``data/<folder>/<id>.yaml`` from the models, unless the ID is or was taken."""
+    wrong = check_new(folder, entity_id)
+    if wrong:
+        for problem in wrong:
+            print(f"kb new: {problem}", file=sys.stderr)
+        return 1
+    root = data.resolve().parent
+    try:
+        taken = refusals(data, root, folder, entity_id)
+    except LedgerError as exc:
+        taken = exc.diagnostics
+    if taken:
+        print(format_diagnostics(taken).rsplit("\n", 1)[0], file=sys.stderr)
+        print(
+            f"kb new: {folder}/{entity_id} cannot be created; nothing was written", file=sys.stderr
+        )
+        return 1
+    made = skeleton(folder, entity_id)
+    path = data / folder / f"{entity_id}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(made.text, encoding="utf-8")
+    shown = path.resolve().relative_to(root).as_posix()
+    print(f"wrote {shown}")
+    print("Next steps:")
+    print(f"  1. Fill in every {PLACEHOLDER!r} value of {shown}:")
+    print("     the comment above each field says what it holds. Write in your own words, and say")
+    print(
+        "     in provenance how well each fact is confirmed (cite a source, with its DOI or URL)."
+    )
+    step = 2
+    if made.linked_from:
+        print(f"  {step}. Link it from the entries it belongs with, through these fields:")
+        for line in made.linked_from:
+            print(f"       {line}")
+        step += 1
+    print(f"  {step}. make check    (validates the corpus; it points at any value left to fill)")
+    print(f"  {step + 1}. make ledger   (records its permanent URL, {url_of(folder, entity_id)})")
+    print(f"  {step + 2}. Open a pull request; its template lists what review checks.")
     return 0
 
 

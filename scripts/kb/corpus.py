@@ -19,6 +19,7 @@ import pydantic
 from kb.diagnostics import CorpusError, Diagnostic, did_you_mean
 from kb.lifecycle import check_lifecycle, reference_problem
 from kb.models import (
+    DATE_PATTERN,
     MODELS,
     URL_CHARS,
     CaseStudy,
@@ -37,6 +38,8 @@ from kb.sources import Loc, Source, read_source
 E = TypeVar("E", bound=Entity)
 
 FOLDERS = {model.folder: model for model in MODELS}
+PLACEHOLDER = "FILL IN"
+"""How every value that ``kb new`` leaves to fill begins; ``check`` reports any left."""
 EXTRA_FOLDERS = {"schema"}  # generated JSON Schema lives beside the data
 
 
@@ -360,20 +363,33 @@ def _validate(model: type[Entity], source: Source, problems: list[Diagnostic]) -
             )
         )
         return None
+    # Values that ``kb new`` left to fill are named as such, not as the type errors they cause.
+    left = [loc for loc, text in source.strings() if text.startswith(PLACEHOLDER)]
+    problems.extend(
+        source.at(
+            loc,
+            f"{_dotted(loc)}: still the placeholder from 'kb new': fill it in (the "
+            "comment above it says what goes here)",
+        )
+        for loc in left
+    )
     try:
-        return model.model_validate(data)
+        entity = model.model_validate(data)
     except pydantic.ValidationError as exc:
         for error in exc.errors():
-            problems.append(_diagnostic(model, source, error))
+            if not any(tuple(error["loc"])[: len(loc)] == loc for loc in left):
+                problems.append(_diagnostic(model, source, error))
         return None
+    return None if left else entity
 
 
-_PATTERN_HINTS = {
+PATTERN_HINTS = {
     "^[a-z0-9]+(?:-[a-z0-9]+)*$": "a kebab-case ID such as 'concept-drift'",
     "^[1-9][0-9]?(?:\\.[1-9][0-9]?)?$": 'a section number such as "3" or "3.1"',
     f"^10\\.\\d{{4,9}}/{URL_CHARS}$": "a DOI such as 10.1145/3533378 (without https://doi.org/)",
     f"^https?://{URL_CHARS}$": "an http(s) URL without spaces, quotes, brackets or braces",
     f"^https://{URL_CHARS}$": "an https URL without spaces, quotes, brackets or braces",
+    DATE_PATTERN: "a date such as 2024-04-17 (or 2024-04, or 2024, where no more is known)",
 }
 
 
@@ -393,11 +409,19 @@ def _diagnostic(model: type[Entity], source: Source, error: Any) -> Diagnostic:
         return source.at(loc[:-1], f"{_dotted(loc)}: missing required field", value=False)
     if kind == "string_pattern_mismatch":
         pattern = error.get("ctx", {}).get("pattern", "")
-        expected = _PATTERN_HINTS.get(pattern, f"text matching {pattern}")
+        expected = PATTERN_HINTS.get(pattern, f"text matching {pattern}")
         return source.at(loc, f"{_dotted(loc)}: expected {expected}, found {value!r}")
     if kind == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
         return source.at(
             loc, f"{_dotted(loc)}: expected text, found the number {value!r} (put it in quotes)"
+        )
+    if kind == "string_type" and isinstance(value, dict) and len(value) == 1:
+        # "- Latency: 20 ms" is valid YAML for a one-key mapping, not the text that was meant.
+        (key, item), *_ = value.items()
+        return source.at(
+            loc,
+            f"{_dotted(loc)}: expected text, found {f'{key}: {item}'!r} read as a key and its "
+            "value (a ': ' inside a value: put the whole value in quotes)",
         )
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
@@ -413,6 +437,10 @@ def _diagnostic(model: type[Entity], source: Source, error: Any) -> Diagnostic:
         size = f"{len(value)} characters" if text else str(len(value))
         what = what if text else {"too long": "too many items", "too short": "too few items"}[what]
         return source.at(loc, f"{_dotted(loc)}: {what}: {size} ({bound} {limit})")
+    if kind in _BOUNDS:
+        what, key = _BOUNDS[kind]
+        limit = error.get("ctx", {}).get(key)
+        return source.at(loc, f"{_dotted(loc)}: expected a number {what} {limit}, found {value!r}")
     if kind in _EXPECTED:
         return source.at(loc, f"{_dotted(loc)}: expected {_EXPECTED[kind]}, found {_kind(value)}")
     message = error["msg"]
@@ -426,6 +454,11 @@ _SIZES = {
     "too_long": ("too long", "at most", "max_length"),
     "string_too_short": ("too short", "at least", "min_length"),
     "too_short": ("too short", "at least", "min_length"),
+}
+
+_BOUNDS = {
+    "greater_than_equal": ("of at least", "ge"),
+    "less_than_equal": ("of at most", "le"),
 }
 
 _EXPECTED = {

@@ -33,6 +33,17 @@ M = TypeVar("M", bound=Entity)
 FOLDERS: tuple[str, ...] = tuple(model.folder for model in MODELS)
 Folder = Literal[FOLDERS]  # type: ignore[valid-type]
 
+FORMAT_VERSION = 2
+"""Version of the shape of the JSON documents under ``api/``; it changes when a field is renamed,
+removed or changes type (adding a collection or an optional field keeps it). History:
+
+- 1: the first published shape (documents carried no ``format_version``);
+- 2: case studies list ``industries`` (IDs of the new ``industries`` collection, primary first)
+  instead of one ``industry``; a tool's ``homepage`` moved into its sourced ``tool`` facts.
+"""
+
+FormatVersion = Literal[2]
+
 CSV_LIST_SEPARATOR = "\n"
 """List cells of the CSV files hold one item per line (items may contain commas and ';')."""
 
@@ -80,6 +91,10 @@ class EntryFile(Entry[M], Generic[M]):
     """The JSON document of one entry: ``api/<collection>/<id>.json``."""
 
     schema_url: str = Field(alias="schema", description="URL of the JSON Schema of this file.")
+    format_version: FormatVersion = Field(
+        description="Version of the shape of this document; it changes only when a field is "
+        "renamed, removed or changes type (2: case studies list industries)."
+    )
     version: str = Field(description="Version of the knowledge base (pyproject.toml).")
 
 
@@ -98,6 +113,10 @@ class CorpusFile(_Export):
     """The whole corpus in one JSON document: ``api/corpus.json``."""
 
     schema_url: str = Field(alias="schema", description="URL of the JSON Schema of this file.")
+    format_version: FormatVersion = Field(
+        description="Version of the shape of this document; it changes only when a field is "
+        "renamed, removed or changes type (2: case studies list industries)."
+    )
     version: str = Field(description="Version of the knowledge base (pyproject.toml).")
     data_sha256: str = Field(
         description="SHA-256 of every entry's fields; changes whenever the data changes."
@@ -128,6 +147,7 @@ def export_files(corpus: Corpus, site: Site) -> dict[str, bytes]:
     document = CorpusFile.model_validate(
         {
             "schema": site.schema_url("corpus.schema.json"),
+            "format_version": FORMAT_VERSION,
             "version": site.version,
             "data_sha256": data_sha256(corpus),
             "site": site.url,
@@ -139,7 +159,12 @@ def export_files(corpus: Corpus, site: Site) -> dict[str, bytes]:
         schema_url = site.schema_url(f"{model.folder}.entry.schema.json")
         for entry in entries[model.folder]:
             doc = EntryFile[model].model_validate(  # type: ignore[valid-type]
-                {**dict(entry), "schema": schema_url, "version": site.version}
+                {
+                    **dict(entry),
+                    "schema": schema_url,
+                    "format_version": FORMAT_VERSION,
+                    "version": site.version,
+                }
             )
             out[f"api/{model.folder}/{entry.id}.json"] = _json(
                 doc.model_dump(mode="json", by_alias=True)

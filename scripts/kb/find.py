@@ -16,7 +16,7 @@ import jinja2
 
 from kb.corpus import Corpus
 from kb.excerpt import one_line
-from kb.models import INDUSTRIES, VERSIONS, CaseStudy, Challenge, Entity, Solution, Stage, Step
+from kb.models import VERSIONS, CaseStudy, Challenge, Entity, Industry, Solution, Stage, Step
 
 FACETS_PATH = "assets/kb-facets.json"
 """Where the facet index is served, relative to the site root."""
@@ -27,7 +27,20 @@ SOLUTION_KINDS: dict[str, str] = {
     "holistic-approach": "Holistic approaches",
 }
 
-COLLECTIONS: dict[str, str] = {"challenges": "Challenges", "case-studies": "Case studies"}
+COLLECTIONS: dict[str, str] = {
+    "challenges": "Challenges",
+    "case-studies": "Case studies",
+    "solutions": "Solutions",
+}
+
+TYPE_LABELS: dict[str, str] = {
+    "challenges": "Challenge",
+    "case-studies": "Case study",
+    "tool": "Tool",
+    "practice": "Practice",
+    "holistic-approach": "Holistic approach",
+}
+"""What a result is, as the filter page shows it beside the title (a solution says its kind)."""
 
 
 @dataclass(frozen=True)
@@ -165,16 +178,25 @@ def _placement(corpus: Corpus, version: str, step: Step) -> dict[str, str]:
 
 
 def facet_index(corpus: Corpus, *, directory_urls: bool = True) -> dict[str, Any]:
-    """The filter page's data: facet definitions and every challenge and case study.
+    """The filter page's data: facet definitions and every challenge, case study and solution.
 
     Facets marked ``joint`` describe a placement (version, stage, step or aspect): an item matches
     when one of its placements satisfies all of them together, so "Ethics in ACM 2022" does not
     match a challenge that moved from Ethics to Law. Other facets are plain value sets. A
-    challenge's industries are those of its case studies; solution types apply to challenges.
+    challenge's industries are those of its case studies; its solution types, those of the
+    solutions that address it. Each item carries ``type``, the label the page shows beside it.
     """
     stages = corpus.live(Stage)
     steps = [s for st in stages for s in corpus.steps_of(st)]
     cross = {st.id for st in stages if st.cross_cutting}
+    order = {s.id: i for i, s in enumerate(steps)}
+    challenges = sorted(
+        corpus.live(Challenge),
+        key=lambda c: (order[corpus.step_of(c).id], c.title.lower()),
+    )
+    used = {i for cs in corpus.live(CaseStudy) for i in cs.industries}
+    industries = [i for i in corpus.live(Industry) if i.id in used]
+    titles = {i.id: i.title for i in corpus.live(Industry)}
 
     def options(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
         return [{"id": k, "label": v} for k, v in pairs]
@@ -208,29 +230,27 @@ def facet_index(corpus: Corpus, *, directory_urls: bool = True) -> dict[str, Any
         {
             "id": "industry",
             "label": "Industry",
-            "hint": "A challenge matches the industries of its case studies.",
-            "options": options(
-                [
-                    (k, v)
-                    for k, v in INDUSTRIES.items()
-                    if any(cs.industry == k for cs in corpus.live(CaseStudy))
-                ]
-            ),
+            "hint": "A case study matches each of its industries; a challenge, the industries of "
+            "its case studies.",
+            "options": options([(i.id, i.title) for i in industries]),
         },
         {
             "id": "solution",
             "label": "Solution type",
-            "hint": "Challenges that at least one solution of this kind addresses.",
+            "hint": "A solution matches its own kind; a challenge, the kinds of the solutions "
+            "that address it.",
             "options": options(list(SOLUTION_KINDS.items())),
+        },
+        {
+            "id": "challenge",
+            "label": "Challenge",
+            "hint": "A challenge matches itself; a case study, the challenges it illustrates; a "
+            "solution, those it addresses.",
+            "options": options([(c.id, c.title) for c in challenges]),
         },
     ]
 
     items: list[dict[str, Any]] = []
-    order = {s.id: i for i, s in enumerate(steps)}
-    challenges = sorted(
-        corpus.live(Challenge),
-        key=lambda c: (order[corpus.step_of(c).id], c.title.lower()),
-    )
     for c in challenges:
         step, stage = corpus.step_of(c), corpus.stage_of(c)
         cases = corpus.referrers(c, CaseStudy, "challenges")
@@ -242,11 +262,13 @@ def facet_index(corpus: Corpus, *, directory_urls: bool = True) -> dict[str, Any
                 "summary": one_line(c.summary),
                 "url": _url(c, directory_urls),
                 "where": f"{stage.title} \u203a {step.title}",  # Stage > Step, with U+203A
+                "type": TYPE_LABELS["challenges"],
                 "detail": _count(len(cases), "case study", "case studies"),
                 "values": {
                     "collection": ["challenges"],
-                    "industry": sorted({cs.industry for cs in cases}),
+                    "industry": sorted({i for cs in cases for i in cs.industries}),
                     "solution": sorted({s.kind for s in solutions}),
+                    "challenge": [c.id],
                 },
                 "placements": [
                     _placement(corpus, v, corpus.get(Step, getattr(c.placements, v)))
@@ -266,13 +288,42 @@ def facet_index(corpus: Corpus, *, directory_urls: bool = True) -> dict[str, Any
                 "id": cs.id,
                 "title": cs.title,
                 "summary": one_line(cs.summary),
-                # The challenge items it illustrates, by ID: the page shows them under its summary.
-                "challenges": [c.id for c in corpus.targets(cs, Challenge, "challenges")],
                 "url": _url(cs, directory_urls),
-                "where": INDUSTRIES[cs.industry],
+                "type": TYPE_LABELS["case-studies"],
+                "where": ", ".join(titles[i] for i in cs.industries),
                 "detail": cs.organisation,
-                "values": {"collection": ["case-studies"], "industry": [cs.industry]},
+                "values": {
+                    "collection": ["case-studies"],
+                    "industry": list(cs.industries),
+                    "challenge": list(cs.challenges),
+                },
                 "placements": [placements[k] for k in sorted(placements, key=_version_first)],
+            }
+        )
+    for sol in sorted(corpus.live(Solution), key=lambda x: (x.kind, x.title.lower())):
+        targets = corpus.targets(sol, Step, "steps")
+        items.append(
+            {
+                "id": sol.id,
+                "title": sol.title,
+                "summary": one_line(sol.summary),
+                "url": _url(sol, directory_urls),
+                "type": TYPE_LABELS[sol.kind],
+                "where": ", ".join(step.title for step in targets),
+                "detail": _count(len(sol.challenges), "challenge", "challenges"),
+                "values": {
+                    "collection": ["solutions"],
+                    "solution": [sol.kind],
+                    "challenge": list(sol.challenges),
+                },
+                # A solution is not tied to a version's Table 1: it sits at its steps in every
+                # version of the survey that names it.
+                "placements": [
+                    _placement(corpus, v, step)
+                    for v in VERSIONS
+                    if v in sol.versions
+                    for step in targets
+                ],
             }
         )
     return {"facets": facets, "items": items}

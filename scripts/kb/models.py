@@ -7,16 +7,20 @@ fields). This module imports nothing from the rest of the package.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -42,44 +46,6 @@ CONFIDENCES: dict[str, str] = {
     "corroborated": "Two or more independent summaries of the paper agree",
     "single-source": "One summary of the paper",
     "unconfirmed": "Not confirmed by any source; to be checked against the paper",
-}
-
-Industry = Literal[
-    "cross-industry",
-    "arts-and-media",
-    "e-commerce",
-    "finance",
-    "healthcare",
-    "internet-services",
-    "manufacturing",
-    "ml-research",
-    "public-sector",
-    "science",
-    "security-research",
-    "software-engineering",
-    "space",
-    "telecom",
-    "transport",
-    "travel",
-]
-
-INDUSTRIES: dict[str, str] = {
-    "cross-industry": "Cross-industry",
-    "arts-and-media": "Arts and media",
-    "e-commerce": "E-commerce",
-    "finance": "Finance and banking",
-    "healthcare": "Healthcare",
-    "internet-services": "Internet services",
-    "manufacturing": "Manufacturing",
-    "ml-research": "ML research",
-    "public-sector": "Public sector",
-    "science": "Science",
-    "security-research": "Security research",
-    "software-engineering": "Software engineering",
-    "space": "Space",
-    "telecom": "Telecommunications",
-    "transport": "Transport and automotive",
-    "travel": "Travel",
 }
 
 SectionNumber = Annotated[
@@ -164,6 +130,15 @@ class RefTo:
     acyclic: bool = False
 
 
+@dataclass(frozen=True)
+class Prompted:
+    """Marks an optional field that ``kb new`` still puts in a new entry, to be filled or deleted.
+
+    For fields that are required in practice (``no_case_study`` until a case study lists the
+    challenge) or that review expects whenever they apply (a DOI or URL, a provenance note).
+    """
+
+
 class Strict(BaseModel):
     """Base of every model: unknown keys are errors, values are immutable."""
 
@@ -176,7 +151,7 @@ class Provenance(Strict):
     confidence: Confidence = Field(
         description="paper | corroborated | single-source | unconfirmed (the FACTS.md tags)."
     )
-    note: Annotated[str, AfterValidator(check_prose)] | None = Field(
+    note: Annotated[Annotated[str, AfterValidator(check_prose)] | None, Prompted()] = Field(
         default=None,
         max_length=1000,
         description="What exactly is unconfirmed or disputed, in one or two sentences.",
@@ -312,7 +287,7 @@ class Challenge(Entity):
         max_length=100,
         description="Works the paper cites for the challenge itself (not its cases).",
     )
-    no_case_study: str | None = Field(
+    no_case_study: Annotated[str | None, Prompted()] = Field(
         default=None,
         max_length=500,
         description="Why no case study illustrates this challenge (required when none links here).",
@@ -332,7 +307,12 @@ class CaseStudy(Entity):
     organisation: PlainText = Field(
         min_length=2, max_length=200, description="Organisation, or the domain where there is none."
     )
-    industry: Industry = Field(description="Industry or domain, from a closed vocabulary.")
+    industries: Annotated[list[Slug], RefTo("industries")] = Field(
+        min_length=1,
+        max_length=5,
+        description="Industries or domains of the case (IDs in data/industries/); the first is "
+        "the primary one. Add another only where the case's own facts place it there too.",
+    )
     lessons: Markdown = Field(description="What was learned, in our own words.")
     figures: list[
         Annotated[str, StringConstraints(min_length=2, max_length=300), AfterValidator(check_prose)]
@@ -358,6 +338,139 @@ class CaseStudy(Entity):
     )
 
 
+SourceKind = Literal[
+    "documentation", "repository", "release", "package-registry", "website", "paper"
+]
+"""What kind of page a tool fact was seen on."""
+
+SOURCE_KINDS: dict[str, str] = {
+    "documentation": "documentation",
+    "repository": "repository",
+    "release": "release",
+    "package-registry": "package registry",
+    "website": "website",
+    "paper": "paper",
+}
+
+ToolKind = Literal["open-source-library", "managed-cloud-service", "platform"]
+
+TOOL_KINDS: dict[str, str] = {
+    "open-source-library": "Open-source library",
+    "managed-cloud-service": "Managed cloud service",
+    "platform": "Platform",
+}
+
+HttpsUrl = Annotated[
+    str,
+    StringConstraints(pattern=rf"^https://{URL_CHARS}$", max_length=500),
+    Field(description="An https URL."),
+]
+
+T = TypeVar("T")
+
+DATE_PATTERN = r"^(?:19|20)[0-9]{2}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?$"
+"""A date as YYYY-MM-DD, or YYYY-MM or YYYY where the source gives no more."""
+
+
+class Fact(Strict, Generic[T]):
+    """One comparison fact: its value and where it was seen, or ``unknown`` with the reason.
+
+    A fact is never guessed: without a page that states it, it is recorded as unknown.
+    """
+
+    value: T | None = Field(default=None, description="The fact, as the source states it.")
+    source: HttpsUrl | None = Field(
+        default=None, description="The page the value was seen on (https)."
+    )
+    source_kind: SourceKind | None = Field(
+        default=None,
+        description="documentation | repository | release | package-registry | website | paper.",
+    )
+    unknown: Annotated[PlainText, StringConstraints(min_length=3, max_length=300)] | None = Field(
+        default=None,
+        description="Why the fact is not known (instead of value, source and source_kind).",
+    )
+    note: Annotated[PlainText, StringConstraints(min_length=3, max_length=300)] | None = Field(
+        default=None, description="A short qualification of the value, in our own words."
+    )
+
+    @model_validator(mode="after")
+    def _sourced_or_unknown(self) -> Fact[T]:
+        given = [n for n in ("value", "source", "source_kind") if getattr(self, n) is not None]
+        if self.unknown is not None and given:
+            raise ValueError(
+                f"a fact is either known (value, source, source_kind) or unknown (the reason), "
+                f"not both: remove {', '.join(given)} or unknown"
+            )
+        if self.unknown is None and len(given) < 3:
+            missing = [n for n in ("value", "source", "source_kind") if n not in given]
+            raise ValueError(
+                f"missing {', '.join(missing)}: a known fact gives its value, the page it was "
+                "seen on and the kind of that page; otherwise write unknown: the reason"
+            )
+        return self
+
+    @property
+    def known(self) -> bool:
+        """True when the fact has a sourced value."""
+        return self.unknown is None
+
+
+class TextFact(Fact[Annotated[PlainText, StringConstraints(min_length=2, max_length=200)]]):
+    """A fact stated in a few words (a licence, a maintainer)."""
+
+
+class UrlFact(Fact[HttpsUrl]):
+    """A fact that is an address (a homepage, a documentation site)."""
+
+
+class KindFact(Fact[ToolKind]):
+    """What sort of tool it is."""
+
+
+class YearFact(Fact[Annotated[int, Field(ge=1990, le=2100)]]):
+    """A year."""
+
+
+class Release(Strict):
+    """A release as seen on a release page or package registry."""
+
+    version: Annotated[PlainText, StringConstraints(min_length=1, max_length=60)] = Field(
+        description="The version, as the source names it."
+    )
+    date: Annotated[
+        str,
+        # YAML reads an unquoted 2024-04-17 as a date: take it as the text it was written as.
+        BeforeValidator(lambda v: v.isoformat() if isinstance(v, datetime.date) else v),
+        StringConstraints(pattern=DATE_PATTERN),
+    ] = Field(description="Its date: YYYY-MM-DD, or YYYY-MM or YYYY where only that is shown.")
+
+
+class ReleaseFact(Fact[Release]):
+    """The newest release seen."""
+
+
+class ToolFacts(Strict):
+    """The comparison facts of a tool or service, each sourced or marked unknown."""
+
+    kind: KindFact = Field(
+        description="open-source-library | managed-cloud-service | platform (value)."
+    )
+    licence: TextFact = Field(
+        description="The licence (an SPDX ID for open source) or the terms it is offered under."
+    )
+    maintainer: TextFact = Field(description="Who develops and maintains it.")
+    homepage: UrlFact = Field(description="Its homepage.")
+    documentation: UrlFact = Field(description="Its documentation.")
+    first_release: YearFact = Field(
+        description="The year it appeared: its first public release, paper or announcement."
+    )
+    latest_release: ReleaseFact = Field(
+        description="The newest release seen in the stored copy of a release page or registry. "
+        "This says what was seen and where, not that the tool is maintained today."
+    )
+
+
 class Solution(Entity):
     """A tool, practice or holistic approach that addresses challenges (data/solutions/)."""
 
@@ -379,12 +492,37 @@ class Solution(Entity):
         min_length=1,
         description="The versions of the survey that name it.",
     )
-    homepage: (
-        Annotated[str, StringConstraints(pattern=rf"^https://{URL_CHARS}$", max_length=500)] | None
-    ) = Field(default=None, description="Project or product homepage (https).")
+    tool: ToolFacts | None = Field(
+        default=None,
+        validate_default=True,
+        description="Comparison facts of a tool (required when kind is 'tool', absent "
+        "otherwise): each one sourced, or recorded as unknown with the reason.",
+    )
     references: Annotated[list[Slug], RefTo("references")] = Field(
         default=[], max_length=100, description="Works that describe it."
     )
+
+    @field_validator("tool")
+    @classmethod
+    def _tool_facts_match_kind(cls, value: ToolFacts | None, info: ValidationInfo) -> Any:
+        kind = info.data.get("kind")  # absent when the kind itself is invalid
+        if kind == "tool" and value is None:
+            raise ValueError(
+                "a solution of kind 'tool' records its comparison facts here (kind, licence, "
+                "maintainer, homepage, documentation, first_release, latest_release)"
+            )
+        if kind is not None and kind != "tool" and value is not None:
+            raise ValueError(f"only a solution of kind 'tool' has tool facts, not {kind!r}")
+        return value
+
+
+class Industry(Entity):
+    """An industry or domain that case studies come from (data/industries/)."""
+
+    folder: ClassVar[str] = "industries"
+    label: ClassVar[str] = "Industry"
+
+    order: int = Field(ge=1, le=100, description="Position in lists and heatmaps.")
 
 
 class Reference(Entity):
@@ -400,19 +538,22 @@ class Reference(Entity):
         min_length=1, max_length=200, description="Authors in order, or the corporate author."
     )
     year: int | None = Field(ge=1900, le=2100, description="Year of publication; null if unknown.")
-    venue: PlainText | None = Field(
+    venue: Annotated[PlainText | None, Prompted()] = Field(
         default=None, max_length=300, description="Journal, conference, publisher or website."
     )
     kind: Literal["paper", "preprint", "report", "book", "article", "blog", "guide", "talk"] = (
         Field(description="What sort of work it is.")
     )
-    doi: (
+    doi: Annotated[
         Annotated[str, StringConstraints(pattern=rf"^10\.\d{{4,9}}/{URL_CHARS}$", max_length=200)]
-        | None
-    ) = Field(default=None, description="DOI without the https://doi.org/ prefix.")
-    url: (
-        Annotated[str, StringConstraints(pattern=rf"^https?://{URL_CHARS}$", max_length=500)] | None
-    ) = Field(default=None, description="Stable URL (arXiv abstract, publisher page).")
+        | None,
+        Prompted(),
+    ] = Field(default=None, description="DOI without the https://doi.org/ prefix.")
+    url: Annotated[
+        Annotated[str, StringConstraints(pattern=rf"^https?://{URL_CHARS}$", max_length=500)]
+        | None,
+        Prompted(),
+    ] = Field(default=None, description="Stable URL (arXiv abstract, publisher page).")
     details: Literal["record", "unconfirmed"] = Field(
         description="record: these bibliographic details match the work's own publication record; "
         "unconfirmed: not checked."
@@ -459,5 +600,6 @@ MODELS: tuple[type[Entity], ...] = (
     Solution,
     Reference,
     PaperSection,
+    Industry,
 )
 """Every collection, in the order pages and diagnostics list them."""

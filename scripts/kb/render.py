@@ -16,12 +16,25 @@ from typing import Any
 import jinja2
 
 from kb import cite, models
+from kb.assess import assess_pages
 from kb.cite import Site
 from kb.corpus import Corpus
 from kb.excerpt import first_sentence, one_line
 from kb.find import find_pages
 from kb.i18n import install_gettext
-from kb.models import CaseStudy, Challenge, Entity, PaperSection, Reference, Solution, Stage, Step
+from kb.industries import industries_index_context, industry_context
+from kb.models import (
+    CaseStudy,
+    Challenge,
+    Entity,
+    Industry,
+    PaperSection,
+    Reference,
+    Solution,
+    Stage,
+    Step,
+)
+from kb.tools import fact_counts, similar_tools, tool_pages, tool_row
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _SECTION = re.compile(r"^## (.+?) \{ #([A-Za-z0-9_-]+)(?: [^}]*)? \}$", re.MULTILINE)
@@ -40,6 +53,7 @@ SEARCH_BOOSTS: dict[str, float] = {
     "paper": 1,
     "case-studies": 1,
     "references": 0.3,
+    "industries": 0.5,  # an industry page lists its case studies and their challenges
     "listing": 0.5,  # index pages, the matrix and the filter page
     "editorial": 0.2,  # the editorial status page, which names every unconfirmed entry
 }
@@ -52,6 +66,7 @@ PLURALS: dict[type[Entity], str] = {
     Solution: "Solutions",
     Reference: "References",
     PaperSection: "Paper sections",
+    Industry: "Industries",
 }
 
 
@@ -136,7 +151,8 @@ def make_env() -> jinja2.Environment:
     env.globals.update(
         VERSIONS=models.VERSIONS,
         CONFIDENCES=models.CONFIDENCES,
-        INDUSTRIES=models.INDUSTRIES,
+        TOOL_KINDS=models.TOOL_KINDS,
+        SOURCE_KINDS=models.SOURCE_KINDS,
         page_path=page_path,
         api_path=cite.api_path,
         SITE=None,
@@ -159,6 +175,8 @@ def render_site(corpus: Corpus, site: Site | None = None) -> dict[str, str]:
     env.globals["SITE"] = site
     env.globals["SITE_URL"] = site.url if site else None
     env.globals["COUNTS"] = _listing_counts(corpus)
+    # A case study's industries, primary first (templates list them beside the case).
+    env.globals["industries_of"] = lambda case: corpus.targets(case, Industry, "industries")
     pages: dict[str, str] = {}
 
     def render(path: str, template: str, **context: Any) -> str:
@@ -194,7 +212,9 @@ def render_site(corpus: Corpus, site: Site | None = None) -> dict[str, str]:
                 sections=former,
             )
     emit("retired.md", "retired.md.j2", retired=corpus.retired())
-    for path, text in find_pages(corpus, env).items():
+    for path, text in {**find_pages(corpus, env), **tool_pages(corpus, env)}.items():
+        pages[path] = _BLANK_RUNS.sub("\n\n", text).strip("\n") + "\n"
+    for path, text in assess_pages(corpus, env, site).items():
         pages[path] = _BLANK_RUNS.sub("\n\n", text).strip("\n") + "\n"
     return dict(sorted(pages.items()))
 
@@ -260,14 +280,17 @@ def _index_context(corpus: Corpus, model: type[Entity]) -> dict[str, Any]:
             },
         }
     if model is CaseStudy:
+        # A case study with several industries is listed under each of them.
         cases = corpus.live(CaseStudy)
         return {
             "groups": [
-                (industry, [c for c in cases if c.industry == industry])
-                for industry in models.INDUSTRIES
-                if any(c.industry == industry for c in cases)
+                (industry, [c for c in cases if industry.id in c.industries])
+                for industry in corpus.live(Industry)
+                if any(industry.id in c.industries for c in cases)
             ]
         }
+    if model is Industry:
+        return industries_index_context(corpus)
     if model is Solution:
         solutions = corpus.live(Solution)
         kinds = ("tool", "practice", "holistic-approach")
@@ -296,7 +319,11 @@ def _challenge_context(corpus: Corpus, item: Entity) -> dict[str, Any]:
 def _stage_context(corpus: Corpus, item: Entity) -> dict[str, Any]:
     assert isinstance(item, Stage)
     steps = corpus.steps_of(item)
-    return {"steps": [(step, corpus.challenges_of(step)) for step in steps]}
+    ids = {step.id for step in steps}
+    return {
+        "steps": [(step, corpus.challenges_of(step)) for step in steps],
+        "solutions": [s for s in corpus.live(Solution) if ids & set(s.steps)],
+    }
 
 
 def _step_context(corpus: Corpus, item: Entity) -> dict[str, Any]:
@@ -339,6 +366,10 @@ def _solution_context(corpus: Corpus, item: Entity) -> dict[str, Any]:
         "steps": corpus.targets(item, Step, "steps"),
         "challenges": corpus.targets(item, Challenge, "challenges"),
         "references": corpus.targets(item, Reference, "references"),
+        # Every solution page has the same sections (its anchors must not depend on its kind).
+        "row": tool_row(corpus, item),
+        "similar": similar_tools(corpus, item),
+        "stages": corpus.live(Stage),
     }
 
 
@@ -380,7 +411,7 @@ def _editorial_context(corpus: Corpus) -> dict[str, Any]:
     """Entries not yet confirmed against the paper's text, grouped by paper section."""
     levels = ("unconfirmed", "single-source", "corroborated")
     groups: dict[str, dict[str, list[Entity]]] = {}
-    for model in (Stage, Step, Challenge, CaseStudy, Solution, Reference, PaperSection):
+    for model in (Stage, Step, Challenge, CaseStudy, Solution, Reference, PaperSection, Industry):
         for entity in corpus.live(model):
             if entity.provenance.confidence == "paper":
                 continue
@@ -398,7 +429,16 @@ def _editorial_context(corpus: Corpus) -> dict[str, Any]:
             level: sum(e.provenance.confidence == level for e in corpus.live(model))
             for level in (*levels, "paper")
         }
-        for model in (Stage, Step, Challenge, CaseStudy, Solution, Reference, PaperSection)
+        for model in (
+            Stage,
+            Step,
+            Challenge,
+            CaseStudy,
+            Solution,
+            Reference,
+            PaperSection,
+            Industry,
+        )
     }
     return {
         "groups": ordered,
@@ -409,9 +449,10 @@ def _editorial_context(corpus: Corpus) -> dict[str, Any]:
         "unsourced_solutions": [
             s
             for s in corpus.live(Solution)
-            if not s.homepage
+            if not (s.tool and s.tool.homepage.known)
             and not any(r.doi or r.url for r in corpus.targets(s, Reference, "references"))
         ],
+        "tool_facts": [(s, *fact_counts(corpus)[s.id]) for s in corpus.live(Solution) if s.tool],
     }
 
 
@@ -423,6 +464,7 @@ _CONTEXT: dict[type[Entity], Callable[[Corpus, Entity], dict[str, Any]]] = {
     Solution: _solution_context,
     Reference: _reference_context,
     PaperSection: _paper_section_context,
+    Industry: industry_context,
 }
 
 _ENTITY_TEMPLATES: dict[type[Entity], str] = {
@@ -433,4 +475,5 @@ _ENTITY_TEMPLATES: dict[type[Entity], str] = {
     Solution: "solution.md.j2",
     Reference: "reference.md.j2",
     PaperSection: "paper-section.md.j2",
+    Industry: "industry.md.j2",
 }

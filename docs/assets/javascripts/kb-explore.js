@@ -117,11 +117,15 @@
     function render(item) {
       const kind = item.values.collection[0];
       const li = el("li", { "data-id": item.id, "data-collection": kind });
-      const type = (strings.types || {})[kind] || plurals[kind] || kind;
+      const type = item.type || (strings.types || {})[kind] || plurals[kind] || kind;
       const meta = el("span", { class: "kb-explore__meta" }, [type, item.where, item.detail].filter(Boolean).join(" · "));
       li.append(link(item), " ", meta);
       if (item.summary) li.append(el("p", { class: "kb-explore__summary" }, item.summary));
-      const related = (item.challenges || []).map((id) => byId.get(id)).filter(Boolean);
+      // The challenges a case study illustrates or a solution addresses (the challenge facet).
+      const related = (item.values.challenge || [])
+        .filter((id) => id !== item.id)
+        .map((id) => byId.get(id))
+        .filter(Boolean);
       if (related.length) {
         const p = el("p", { class: "kb-explore__related" }, ((strings.related || {})[kind] || "") + " ");
         related.forEach((other, i) => p.append(i ? ", " : "", link(other)));

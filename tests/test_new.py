@@ -1,0 +1,184 @@
+"""``kb new``: a skeleton for every collection that, once filled in, passes ``kb check``; and an
+ID that is or was taken is refused with the reason, nothing written."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import ROOT
+from kb.cli import main
+from kb.corpus import FOLDERS, PLACEHOLDER, load_corpus
+from kb.sources import Loc, Source, read_source
+
+NEW_ID = "kb-new-example"
+
+
+@pytest.fixture
+def real_data(tmp_path: Path) -> Path:
+    """A copy of the real corpus (skeletons are filled from real entries of the same kind)."""
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    return tmp_path / "data"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*.*"))}
+
+
+def value_at(data: Any, loc: Loc) -> Any:
+    for part in loc:
+        found = (
+            part in data if isinstance(data, dict) else isinstance(part, int) and part < len(data)
+        )
+        if not found:
+            raise KeyError(loc)
+        data = data[part]
+    return data
+
+
+def fill(skeleton: dict[str, Any], placeholders: list[Loc], donors: list[dict[str, Any]]) -> None:
+    """Fill each placeholder as a contributor would: with a value of the right kind (the first
+    real entry that has one there), or delete the line where no entry uses the field."""
+    for loc in placeholders:
+        parent = value_at(skeleton, loc[:-1])
+        for donor in donors:
+            try:
+                parent[loc[-1]] = value_at(donor, loc)
+                break
+            except KeyError:
+                continue
+        else:
+            del parent[loc[-1]]
+
+
+@pytest.mark.parametrize("folder", list(FOLDERS))
+def test_filled_skeleton_passes_check(
+    folder: str, real_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--data", str(real_data), "new", folder, NEW_ID]) == 0
+    out = capsys.readouterr().out
+    path = real_data / folder / f"{NEW_ID}.yaml"
+    assert out.startswith(f"wrote data/{folder}/{NEW_ID}.yaml\nNext steps:\n")
+    assert "make check" in out
+    assert "make ledger" in out
+    text = path.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == f"# yaml-language-server: $schema=../schema/{folder}.schema.json"
+
+    # Unfilled, the check fails, naming each placeholder on its own line.
+    source = read_source(f"data/{folder}/{NEW_ID}.yaml", text.encode())
+    assert isinstance(source, Source)
+    model = FOLDERS[folder]
+    required = {n for n, f in model.model_fields.items() if f.is_required()}
+    assert required <= set(source.data)
+    placeholders = [loc for loc, v in source.strings() if v.startswith(PLACEHOLDER)]
+    rows = text.splitlines()
+    # A folded block (">-") is reported where it starts: on its key's line, just above.
+    lines = [
+        n - rows[n - 2].endswith(">-")
+        for n, row in enumerate(rows, 1)
+        if PLACEHOLDER in row and not row.lstrip().startswith("#")
+    ]
+    assert main(["--data", str(real_data), "check"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    flagged = [d for d in err if d.startswith(f"data/{folder}/{NEW_ID}.yaml:")]
+    assert [int(d.split(":")[1]) for d in flagged] == lines
+    assert all("still the placeholder from 'kb new'" in d for d in flagged)
+    assert len(flagged) == len(placeholders) == len(err) - 1
+
+    donors = [
+        read_source(str(p), p.read_bytes()).data  # type: ignore[union-attr]
+        for p in sorted((real_data / folder).glob("*.yaml"))
+        if p.stem != NEW_ID
+    ]
+    filled = source.data
+    fill(filled, placeholders, [d for d in donors if d.get("status", "active") == "active"])
+    path.write_text(yaml.safe_dump(filled, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    assert main(["--data", str(real_data), "check"]) == 0, capsys.readouterr().err
+    assert NEW_ID in load_corpus(real_data).entities[folder]
+
+
+def refused(data: Path, capsys: pytest.CaptureFixture[str], *args: str) -> list[str]:
+    before = snapshot(data)
+    assert main(["--data", str(data), "new", *args]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert snapshot(data) == before, "nothing may be written"
+    return captured.err.splitlines()
+
+
+def test_existing_id_is_refused(mini_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert refused(mini_data, capsys, "challenges", "data-discovery") == [
+        "data/challenges/data-discovery.yaml:1:1: 'data-discovery' already exists: edit this file "
+        "instead, or choose another ID",
+        "kb new: challenges/data-discovery cannot be created; nothing was written",
+    ]
+
+
+def test_retired_id_is_refused(mini_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = mini_data / "challenges" / "data-discovery.yaml"
+    path.write_text(path.read_text() + "status: deprecated\nretired_reason: Folded away.\n")
+    assert refused(mini_data, capsys, "challenges", "data-discovery") == [
+        "data/challenges/data-discovery.yaml:10:1: 'data-discovery' is a retired challenges ID "
+        "(status: deprecated); IDs are never reused: choose another ID",
+        "kb new: challenges/data-discovery cannot be created; nothing was written",
+    ]
+
+
+def test_former_id_in_redirect_from_is_refused(
+    mini_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = mini_data / "challenges" / "data-discovery.yaml"
+    path.write_text(path.read_text() + "redirect_from:\n  - finding-data\n")
+    case = mini_data / "case-studies" / "twitter-data-dispersion.yaml"
+    case.write_text(case.read_text() + "redirect_from:\n  - challenges/finding-data\n")
+    err = refused(mini_data, capsys, "challenges", "finding-data")
+    assert err == [
+        "data/case-studies/twitter-data-dispersion.yaml:15:5: 'finding-data' is a former ID that "
+        "redirects to this entry; IDs are never reused: choose another ID",
+        "data/challenges/data-discovery.yaml:11:5: 'finding-data' is a former ID that redirects "
+        "to this entry; IDs are never reused: choose another ID",
+        "kb new: challenges/finding-data cannot be created; nothing was written",
+    ]
+
+
+def test_id_recorded_in_the_ledger_is_refused(
+    mini_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (mini_data / "ledger.yaml").write_text(
+        "/challenges/: {kind: index}\n/challenges/old-idea/: {kind: tombstone}\n"
+    )
+    assert refused(mini_data, capsys, "challenges", "old-idea") == [
+        "data/ledger.yaml:2:1: /challenges/old-idea/ was published before (as tombstone); IDs are "
+        "never reused: choose another ID",
+        "kb new: challenges/old-idea cannot be created; nothing was written",
+    ]
+
+
+def test_bad_collection_and_id_get_a_did_you_mean(
+    mini_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert refused(mini_data, capsys, "case-study", "My Case") == [
+        "kb new: unknown collection 'case-study' (did you mean 'case-studies'?) (expected one of: "
+        + ", ".join(FOLDERS)
+        + ")",
+        "kb new: 'My Case' is not a valid ID (did you mean 'my-case'?): use lower-case letters, "
+        "digits and single hyphens, at most 80 characters; the ID becomes the file name and the "
+        "permanent URL",
+    ]
+
+
+def test_kb_console_script_writes_a_skeleton(mini_data: Path) -> None:
+    kb = Path(sys.executable).with_name("kb")
+    result = subprocess.run(
+        [str(kb), "--data", str(mini_data), "new", "solutions", "feature-stores"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (mini_data / "solutions" / "feature-stores.yaml").is_file()
