@@ -15,7 +15,7 @@ from kb.corpus import Corpus
 from kb.lifecycle import redirect_url, url_of
 from kb.models import Entity
 
-__all__ = ["page_url", "redirect_targets", "render_redirects", "url_of"]
+__all__ = ["page_url", "redirect_targets", "render_moves", "render_redirects", "url_of"]
 
 
 def page_url(path: str) -> str:
@@ -56,6 +56,26 @@ def render_redirects(corpus: Corpus, *, site_url: str | None = None) -> dict[str
             href=html.escape(href),
             canonical=html.escape(canonical),
             # </script> cannot occur in a JSON string of a relative slug path, but escape anyway.
+            script_href=json.dumps(href).replace("</", "<\\/"),
+        )
+    return pages
+
+
+def render_moves(moves: dict[str, str], *, site_url: str | None = None) -> dict[str, str]:
+    """``{output path: HTML}`` of a redirect page for each moved hand-written page.
+
+    ``moves`` maps the old URL path to the new one, both relative to the site root
+    (``{"tags/": "matrix/"}``): a hand-written page that is merged into another keeps its address.
+    """
+    pages = {}
+    for old, new in sorted(moves.items()):
+        here = old.strip("/") + "/index.html"
+        href = posixpath.relpath(new.strip("/") or ".", old.strip("/")) + "/"
+        canonical = site_url.rstrip("/") + "/" + new.lstrip("/") if site_url else href
+        pages[here] = _REDIRECT.format(
+            title=html.escape(new),
+            href=html.escape(href),
+            canonical=html.escape(canonical),
             script_href=json.dumps(href).replace("</", "<\\/"),
         )
     return pages
