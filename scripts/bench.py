@@ -15,7 +15,9 @@ reading the history and rendering the Changes page add. Synthetic corpora have n
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -139,7 +141,7 @@ def measure(project: Path) -> dict[str, Any]:
     if result.returncode != 0:
         raise SystemExit(f"mkdocs build failed in {project}:\n{result.stderr[-3000:]}")
     sizes = [p.stat().st_size for p in site.rglob("index.html")]
-    return {
+    return assess_weight(site) | {
         "pages": pages,
         "imports": imports,
         "load": load,
@@ -154,6 +156,28 @@ def measure(project: Path) -> dict[str, Any]:
         "median": statistics.median(sizes),
         "max": max(sizes),
         "rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }
+
+
+ASSESS_ASSETS = (
+    "assets/javascripts/kb-assess-core.js",
+    "assets/javascripts/kb-assess.js",
+    "assets/stylesheets/kb-assess.css",
+)
+
+
+def assess_weight(site: Path) -> dict[str, float]:
+    """Bytes of the assessment page, raw and gzipped: HTML (embedded data included), the data
+    alone, and its own scripts and stylesheet (Material's bundle, shared by every page, aside)."""
+    html = (site / "assess" / "index.html").read_bytes()
+    data = b"".join(
+        re.findall(rb'<script type="application/json" id="kb-assess-[a-z]+">(.*?)<', html)
+    )
+    assets = b"".join((site / name).read_bytes() for name in ASSESS_ASSETS)
+    return {
+        f"assess_{name}{suffix}": float(len(gzip.compress(blob, 9) if suffix else blob))
+        for name, blob in (("html", html), ("data", data), ("assets", assets))
+        for suffix in ("", "_gz")
     }
 
 
@@ -246,6 +270,21 @@ def main(argv: list[str] | None = None) -> int:
             f" s; the whole build {with_history['total']:.2f} s with it and {without['total']:.2f}"
             f" s without ({with_history['total'] - without['total']:+.2f} s wall time; CPU time "
             f"{with_history['cpu'] - without['cpu']:+.2f} s). The budget is +0.30 s."
+        )
+    print(
+        "\n| corpus | /assess/ HTML (gzip) | of which embedded data (gzip) "
+        "| its JS + CSS (gzip) | page total (gzip) |"
+    )
+    print("|---|---:|---:|---:|---:|")
+    for scale, _, m in rows:
+        kb = {k: v / 1e3 for k, v in m.items() if k.startswith("assess_")}
+        print(
+            f"| {'real' if scale == 1 else f'{scale}x'} "
+            f"| {kb['assess_html']:.1f} KB ({kb['assess_html_gz']:.1f}) "
+            f"| {kb['assess_data']:.1f} KB ({kb['assess_data_gz']:.1f}) "
+            f"| {kb['assess_assets']:.1f} KB ({kb['assess_assets_gz']:.1f}) "
+            f"| {kb['assess_html'] + kb['assess_assets']:.1f} KB "
+            f"({kb['assess_html_gz'] + kb['assess_assets_gz']:.1f}) |"
         )
     print(
         "\ntotal = wall time of a strict `mkdocs build` in a fresh process (Python start-up, "

@@ -24,7 +24,10 @@ SEARCH_PROBE = """
         // whether one of its sections matched every word of the query.
         state.found = e.data.data.items.map(group => ({
           page: group[0].location.split("#")[0],
-          all: group.some(doc => Object.values(doc.terms).every(Boolean)),
+          all: group.some(doc => {
+            const terms = Object.values(doc.terms);
+            return terms.length > 0 && terms.every(Boolean);
+          }),
         }));
       });
     }
@@ -36,11 +39,13 @@ SEARCH_PROBE = """
 })();
 """
 
+# The site's search tuning (kb-search.js) rewrites the query on its way to the worker.
 SETTLED = """
 query => {
   const s = window.__kbSearch;
   const box = document.querySelector("input.md-search__input");
-  return s && box.value === query && s.last === query && s.sent === s.received;
+  const sent = window.kbSearch ? window.kbSearch.query(query) : query;
+  return s && box.value === query && s.last === sent && s.sent === s.received;
 }
 """
 

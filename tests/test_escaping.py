@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import copy_project, mkdocs_build
-from kb.plaintext import first_sentence, plain_text
+from kb.excerpt import one_line
 
 pytestmark = pytest.mark.slow
 
@@ -65,7 +65,7 @@ class Page(HTMLParser):
         self.attrs: list[tuple[str, str, str]] = []  # (tag, name, value)
         self.text: list[str] = []
         self.script_bodies: list[str] = []
-        self.json_ld: list[str] = []  # JSON script bodies (JSON-LD, copy formats): data, as JSON
+        self.json_ld: list[str] = []  # <script type="application/(ld+)json"> bodies: data, as JSON
         self.metas: list[dict[str, str]] = []  # the attributes of each <meta>
         self._in_script = False
         self._in_json_ld = False
@@ -83,9 +83,9 @@ class Page(HTMLParser):
         if tag == "meta":
             self.metas.append({name: value or "" for name, value in attrs})
         self._in_script = tag == "script"
-        self._in_json_ld = self._in_script and (
-            ("type", "application/ld+json") in attrs or ("type", "application/json") in attrs
-        )
+        # JSON-LD, and the JSON data a page embeds for its script (the assessment page).
+        json_types = {("type", "application/ld+json"), ("type", "application/json")}
+        self._in_json_ld = self._in_script and bool(json_types & set(attrs))
 
     def handle_endtag(self, tag: str) -> None:
         self._in_script = self._in_json_ld = False
@@ -185,7 +185,7 @@ def test_hostile_text_is_shown_literally(hostile_site: Path) -> None:
         if m.get("name") in ("description", "twitter:description")
         or m.get("property") == "og:description"
     ]
-    assert described == [first_sentence(plain_text(PROSE))] * 3
+    assert described == [one_line(PROSE)] * 3
     titled = [
         m["content"]
         for m in page.metas

@@ -1,4 +1,5 @@
-"""Command line: ``check`` the corpus, ``build`` its pages, ``new`` entries, export the ``schema``.
+"""Command line: ``check`` the corpus, ``build`` its pages, ``new`` entries, export the ``schema``,
+``report`` a saved team assessment.
 
 This is the only module that prints or exits.
 """
@@ -16,6 +17,17 @@ from pathlib import Path
 
 import yaml
 
+from kb.assess import (
+    MAX_BYTES,
+    AssessmentError,
+    assess_files,
+    describe,
+    migrate,
+    page_data,
+    read_assessment,
+    report_strings,
+    size_problem,
+)
 from kb.bundle import write_zip
 from kb.changes import changes_feed
 from kb.cite import Site, edit_branch, project_version
@@ -36,6 +48,7 @@ from kb.ledger import (
 from kb.lifecycle import url_of
 from kb.permalinks import render_redirects
 from kb.render import make_env, render_site, write_pages
+from kb.report import FORMATS, render
 from kb.schema import schema_files
 from kb.skeleton import check_new, refusals, skeleton
 
@@ -63,6 +76,12 @@ def main(argv: list[str] | None = None) -> int:
     new = commands.add_parser("new", help="write the skeleton of a new entry, to fill in")
     new.add_argument("collection", help="its collection: " + ", ".join(FOLDERS))
     new.add_argument("id", help="its permanent ID, kebab-case: the file name and the URL")
+    report = commands.add_parser(
+        "report", help="print a saved assessment (from the /assess/ page) as Markdown, CSV or HTML"
+    )
+    report.add_argument("file", type=Path, help="the assessment file (.json)")
+    report.add_argument("--format", choices=FORMATS, default="md", help="md (default), csv, html")
+    report.add_argument("--site-url", help="public root URL of the permanent links")
     args = parser.parse_args(argv)
 
     if args.command == "schema":
@@ -80,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     root = args.data.resolve().parent
     site_info = _site_info(getattr(args, "site_url", None))
+    if args.command == "report":
+        return _report(corpus, site_info, args.file, args.format)
     history = read_history(root, args.data.resolve().name)
     pages = render_site(corpus, site_info, history)
     problems = ledger_problems(corpus, pages, args.data, root)
@@ -96,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     assets = find_assets(corpus) | changes_feed(corpus, history, make_env(), site_info)
     written = write_pages(pages | redirects | assets, args.out)
     print(f"{len(pages)} pages in {args.out} ({len(written)} changed)")
-    data_files = export_files(corpus, site_info)
+    data_files = export_files(corpus, site_info) | assess_files(site_info)
     written = write_files(data_files, args.out)
     print(f"{len(data_files)} open-data files in {args.out / 'api'} ({len(written)} changed)")
     return 0
@@ -148,6 +169,30 @@ def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> object:
             tag = loader.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
             return loader.construct_object(yaml.ScalarNode(tag, value))
     return default
+
+
+def _report(corpus: Corpus, site: Site, path: Path, fmt: str) -> int:
+    """Render an assessment file on stdout; a bad file gets one line on stderr and status 1."""
+    strings = report_strings(make_env())
+    data = page_data(corpus, site)
+    try:
+        if too_large := size_problem(path.stat().st_size, strings):
+            raise too_large
+        with path.open("rb") as handle:
+            assessment = read_assessment(handle.read(MAX_BYTES + 1), strings)
+    except OSError as exc:
+        print(f"{path}: cannot read the file ({exc.strerror or exc})", file=sys.stderr)
+        return 1
+    except AssessmentError as exc:
+        where = f"{path}:{exc.line}:{exc.column}" if exc.line else str(path)
+        print(f"{where}: {exc}", file=sys.stderr)
+        return 1
+    assessment, changes = migrate(assessment, data)
+    for change in changes:
+        print(f"{path}: {describe(change, data, strings)}", file=sys.stderr)
+    sys.stdout.buffer.write(render(assessment, data, strings, fmt).encode("utf-8"))
+    sys.stdout.flush()
+    return 0
 
 
 def _ledger(corpus: Corpus, pages: dict[str, str], data: Path, *, check: bool) -> int:

@@ -12,11 +12,11 @@ import json
 import posixpath
 
 from kb.corpus import Corpus
+from kb.excerpt import one_line
 from kb.lifecycle import redirect_url, url_of
 from kb.models import Entity
-from kb.plaintext import first_sentence, plain_text
 
-__all__ = ["page_url", "redirect_targets", "render_redirects", "url_of"]
+__all__ = ["page_url", "redirect_targets", "render_moves", "render_redirects", "url_of"]
 
 
 def page_url(path: str) -> str:
@@ -55,10 +55,15 @@ def render_redirects(
         target_url = url_of(target.folder, target.id)
         href = posixpath.relpath(target_url.strip("/"), url.strip("/")) + "/"
         canonical = site_url.rstrip("/") + target_url if site_url else href
+        title = html.escape(target.title)
         pages[here] = _REDIRECT.format(
-            title=html.escape(target.title),
-            description=html.escape(first_sentence(plain_text(target.summary or target.title))),
-            site_name=html.escape(site_name or ""),
+            title=title,
+            preview=_PREVIEW.format(
+                title=title,
+                description=html.escape(one_line(target.summary or target.title)),
+                site_name=html.escape(site_name or ""),
+                canonical=html.escape(canonical),
+            ),
             href=html.escape(href),
             canonical=html.escape(canonical),
             # </script> cannot occur in a JSON string of a relative slug path, but escape anyway.
@@ -67,14 +72,29 @@ def render_redirects(
     return pages
 
 
-_REDIRECT = """\
-<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>Moved: {title}</title>
-<link rel="canonical" href="{canonical}">
-<meta name="robots" content="noindex">
+def render_moves(moves: dict[str, str], *, site_url: str | None = None) -> dict[str, str]:
+    """``{output path: HTML}`` of a redirect page for each moved hand-written page.
+
+    ``moves`` maps the old URL path to the new one, both relative to the site root
+    (``{"tags/": "matrix/"}``): a hand-written page that is merged into another keeps its address.
+    """
+    pages = {}
+    for old, new in sorted(moves.items()):
+        here = old.strip("/") + "/index.html"
+        href = posixpath.relpath(new.strip("/") or ".", old.strip("/")) + "/"
+        canonical = site_url.rstrip("/") + "/" + new.lstrip("/") if site_url else href
+        pages[here] = _REDIRECT.format(
+            title=html.escape(new),
+            preview="",  # a moved hand-written page: its new title is not known here
+            href=html.escape(href),
+            canonical=html.escape(canonical),
+            script_href=json.dumps(href).replace("</", "<\\/"),
+        )
+    return pages
+
+
+# Link-preview tags of the entry a redirect leads to (chat apps do not follow the redirect).
+_PREVIEW = """\
 <meta property="og:type" content="website">
 <meta property="og:site_name" content="{site_name}">
 <meta property="og:title" content="{title}">
@@ -84,7 +104,17 @@ _REDIRECT = """\
 <meta name="twitter:card" content="summary">
 <meta name="twitter:title" content="{title}">
 <meta name="twitter:description" content="{description}">
-<script>location.replace({script_href} + location.search + location.hash)</script>
+"""
+
+_REDIRECT = """\
+<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Moved: {title}</title>
+<link rel="canonical" href="{canonical}">
+<meta name="robots" content="noindex">
+{preview}<script>location.replace({script_href} + location.search + location.hash)</script>
 <meta http-equiv="refresh" content="0; url={href}">
 </head>
 <body>

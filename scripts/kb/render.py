@@ -16,9 +16,11 @@ from typing import Any
 import jinja2
 
 from kb import cite, models
+from kb.assess import assess_pages
 from kb.changes import changes_pages
 from kb.cite import Site
 from kb.corpus import Corpus
+from kb.excerpt import first_sentence, one_line
 from kb.find import find_pages
 from kb.history import History
 from kb.i18n import install_gettext
@@ -35,7 +37,6 @@ from kb.models import (
     Stage,
     Step,
 )
-from kb.plaintext import first_sentence, plain_text
 from kb.tools import fact_counts, similar_tools, tool_pages, tool_row
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -43,6 +44,22 @@ _SECTION = re.compile(r"^## (.+?) \{ #([A-Za-z0-9_-]+)(?: [^}]*)? \}$", re.MULTI
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|!])")
 _PROSE_ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("{", "&#123;"), ("}", "&#125;"))
 
+
+SEARCH_BOOSTS: dict[str, float] = {
+    # How search weighs a page against others that match as well (the front matter's
+    # `search.boost`): the entries that say what a term is come first, then the evidence, then
+    # the pages that list or mention it. Keys are collection folders, plus two kinds of page.
+    "challenges": 4,
+    "steps": 4,
+    "solutions": 3,
+    "stages": 3,
+    "paper": 1,
+    "case-studies": 1,
+    "references": 0.3,
+    "industries": 0.5,  # an industry page lists its case studies and their challenges
+    "listing": 0.5,  # index pages, the matrix and the filter page
+    "editorial": 0.2,  # the editorial status page, which names every unconfirmed entry
+}
 
 PLURALS: dict[type[Entity], str] = {
     Stage: "Stages",
@@ -117,6 +134,7 @@ def make_env() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.add_extension("jinja2.ext.do")  # {% do rows.append(...) %} builds table rows
     install_gettext(env)  # every string a reader sees goes through _() (see kb/i18n.py)
     env.filters.update(
         link=link_to,
@@ -124,8 +142,8 @@ def make_env() -> jinja2.Environment:
         md=md_text,
         rel=relative,
         first_sentence=first_sentence,
+        one_line=one_line,
         html_attr=html_attr,
-        plain=plain_text,
         link_formats=link_formats,
     )
     env.filters.update(
@@ -142,6 +160,8 @@ def make_env() -> jinja2.Environment:
         page_path=page_path,
         api_path=cite.api_path,
         SITE=None,
+        COUNTS={},
+        SEARCH_BOOSTS=SEARCH_BOOSTS,
         RETIRED_STATUSES=models.RETIRED_STATUSES,
         SITE_URL=None,
     )
@@ -163,6 +183,7 @@ def render_site(
     env = make_env()
     env.globals["SITE"] = site
     env.globals["SITE_URL"] = site.url if site else None
+    env.globals["COUNTS"] = _listing_counts(corpus)
     # A case study's industries, primary first (templates list them beside the case).
     env.globals["industries_of"] = lambda case: corpus.targets(case, Industry, "industries")
     pages: dict[str, str] = {}
@@ -211,6 +232,8 @@ def render_site(
     )
     for path, text in generated.items():
         pages[path] = _BLANK_RUNS.sub("\n\n", text).strip("\n") + "\n"
+    for path, text in assess_pages(corpus, env, site).items():
+        pages[path] = _BLANK_RUNS.sub("\n\n", text).strip("\n") + "\n"
     return dict(sorted(pages.items()))
 
 
@@ -250,6 +273,17 @@ def write_pages(pages: dict[str, str], out_dir: Path) -> list[str]:
             if path.relative_to(out_dir).as_posix() not in pages:
                 path.unlink()
     return written
+
+
+def _listing_counts(corpus: Corpus) -> dict[str, dict[str, int]]:
+    """``{challenge id: {"cases": n, "solutions": n}}``, for the columns of listing tables."""
+    return {
+        c.id: {
+            "cases": len(corpus.referrers(c, CaseStudy, "challenges")),
+            "solutions": len(corpus.referrers(c, Solution, "challenges")),
+        }
+        for c in corpus.live(Challenge)
+    }
 
 
 def _index_context(corpus: Corpus, model: type[Entity]) -> dict[str, Any]:
