@@ -148,6 +148,7 @@ def render_head(language: str, alternate: list[dict[str, str]] | None = None) ->
         )
     )
     install_gettext(env)
+    env.filters["url"] = lambda path: path  # MkDocs' theme filter
     return env.get_template("main.html").render(
         page={"meta": {"title": "T & <U>"}, "canonical_url": "https://kb.example/x/"},
         config={
