@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -20,13 +21,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kb import CorpusError, load_corpus, render_site
 from kb.assess import assess_files
-from kb.cite import Site, project_version
+from kb.changes import FEED_PATH, changes_feed
+from kb.cite import Site, edit_branch, project_version
 from kb.diagnostics import format_diagnostics
 from kb.export import export_files
 from kb.find import find_assets
+from kb.history import read_history
+from kb.i18n import install_gettext
 from kb.ledger import ledger_problems
 from kb.permalinks import page_url, render_moves, render_redirects
-from kb.render import page_sources
+from kb.render import make_env, page_sources
 
 _pages: dict[str, str] = {}
 _data_files: dict[str, bytes] = {}  # api/: JSON, CSV, JSON Schema (assessment's too), BibTeX
@@ -43,8 +47,15 @@ def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
         corpus = load_corpus(root / "data", root=root)
     except CorpusError as exc:
         raise PluginError("\n" + format_diagnostics(exc.diagnostics)) from None
-    site = Site(config.site_name, config.site_url or "/", project_version(root))
-    pages = render_site(corpus, site)
+    site = Site(
+        config.site_name,
+        config.site_url or "/",
+        project_version(root),
+        repo_url=config.repo_url,
+        branch=edit_branch(config.edit_uri),
+    )
+    history = read_history(root)  # one `git log`; a copy without .git says history is unavailable
+    pages = render_site(corpus, site, history)
     # Every URL and anchor of data/ledger.yaml must still resolve (and no ID may be reused).
     problems = ledger_problems(corpus, pages, root / "data", root)
     if problems:
@@ -55,12 +66,24 @@ def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
     _data_files.update(export_files(corpus, site))
     _data_files.update(assess_files(site))
     _redirects.clear()
-    _redirects.update(render_redirects(corpus, site_url=config.site_url))
+    _redirects.update(
+        render_redirects(corpus, site_url=config.site_url, site_name=config.site_name)
+    )
     _redirects.update(render_moves(config.extra.get("moved_pages") or {}, site_url=config.site_url))
     _sources.clear()
     _sources.update(page_sources(corpus))
     _assets.clear()
     _assets.update(find_assets(corpus, directory_urls=config.use_directory_urls))
+    feed = changes_feed(corpus, history, make_env(), site)
+    _assets.update(feed)
+    # main.html links the feed from every page's head, when there is one.
+    config.extra["changes_feed"] = FEED_PATH if feed else None
+
+
+def on_env(env: jinja2.Environment, config: MkDocsConfig, **kwargs: Any) -> jinja2.Environment:
+    """Theme templates translate through kb.i18n too (``_()`` in overrides/), like our pages."""
+    install_gettext(env)
+    return env
 
 
 def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:

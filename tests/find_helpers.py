@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from conftest import ROOT
-
-SITE_URL = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(), re.M)[1]  # type: ignore[index]
+from conftest import SITE_URL
 
 # Material's search runs in a Web Worker: QUERY messages (type 2) go out on keyup, RESULT
 # messages (type 3) come back in order. Counting both tells when the list on screen answers the

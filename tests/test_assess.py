@@ -18,7 +18,7 @@ from typing import Any
 import jsonschema
 import pytest
 from assess_helpers import CASES, EXTENSIONS, FIXTURES, INVALID, case_bytes, kb_report
-from conftest import ROOT
+from conftest import ROOT, SITE_URL
 from kb.assess import (
     Assessment,
     AssessmentError,
@@ -37,7 +37,7 @@ UPDATE = os.environ.get("KB_UPDATE_GOLDENS") == "1"
 CONFIG = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
 SITE = Site(
     re.search(r"^site_name:\s*(.+)$", CONFIG, re.M)[1],  # type: ignore[index]
-    re.search(r"^site_url:\s*(\S+)", CONFIG, re.M)[1],  # type: ignore[index]
+    SITE_URL,
     project_version(ROOT),
 )
 CORPUS = load_corpus(ROOT / "data")
@@ -164,7 +164,7 @@ def test_kb_report_maps_a_renamed_challenge_and_says_so(tmp_path: Path) -> None:
         f"{path}: no-longer-a-challenge is not a challenge of this knowledge base: its entry was "
         "dropped.",
     ]
-    row = "[Hardware-aware optimization](https://deploying-ml-kb.github.io/challenges/"
+    row = f"[Hardware-aware optimization]({SITE_URL}challenges/"
     row += "hardware-aware-optimization/) | ◐ Watching | Pruning for phones |  |"
     assert row in result.stdout.decode()
 
@@ -233,7 +233,7 @@ def test_page_data_has_both_tables_permanent_urls_and_the_lifecycle_map() -> Non
     assert (len(listed["acm_2022"]), len(listed["arxiv_2020"])) == (44, 38)
     assert set(listed["acm_2022"]) == set(DATA["challenges"])
     drift = DATA["challenges"]["concept-drift"]
-    assert drift["url"] == "https://deploying-ml-kb.github.io/challenges/concept-drift/"
+    assert drift["url"] == f"{SITE_URL}challenges/concept-drift/"
     assert "bank-client-drift-2008-crisis" in drift["case_studies"]
     assert DATA["solutions"]["alibi-detect"]["kind"] == "tool"
     assert DATA["lifecycle"]["renamed"]["hardware-aware-optimisation"] == (

@@ -513,6 +513,12 @@ def test_axe_finds_nothing_with_every_status_and_message_on_screen(
         import_file(page, "broken.json", b"[]")
         wait_refusal(page, "broken.json")
         page.get_by_role("button", name="Copy share link").click()
+        # The click scrolls the page up, so Material fades in its "Back to top" button: let the
+        # transitions end, or axe measures the button's colour half-way (a false contrast error).
+        page.evaluate(
+            "new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+        )
+        page.evaluate("Promise.all(document.getAnimations().map(a => a.finished))")
         results = Axe().run(page).response
         context.close()
         assert results["passes"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -28,11 +29,13 @@ from kb.assess import (
     size_problem,
 )
 from kb.bundle import write_zip
-from kb.cite import Site, project_version
+from kb.changes import changes_feed
+from kb.cite import Site, edit_branch, project_version
 from kb.corpus import FOLDERS, PLACEHOLDER, Corpus, load_corpus
 from kb.diagnostics import CorpusError, format_diagnostics
 from kb.export import export_files, write_files
 from kb.find import find_assets
+from kb.history import read_history
 from kb.ledger import (
     LEDGER,
     LedgerError,
@@ -98,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     site_info = _site_info(getattr(args, "site_url", None))
     if args.command == "report":
         return _report(corpus, site_info, args.file, args.format)
-    pages = render_site(corpus, site_info)
+    history = read_history(root, args.data.resolve().name)
+    pages = render_site(corpus, site_info, history)
     problems = ledger_problems(corpus, pages, args.data, root)
     if problems:
         print(format_diagnostics(problems), file=sys.stderr)
@@ -109,8 +113,9 @@ def main(argv: list[str] | None = None) -> int:
         counts = ", ".join(f"{len(v)} {k}" for k, v in corpus.entities.items())
         print(f"corpus OK: {counts}")
         return 0
-    redirects = render_redirects(corpus, site_url=site_info.url)
-    written = write_pages(pages | redirects | find_assets(corpus), args.out)
+    redirects = render_redirects(corpus, site_url=site_info.url, site_name=site_info.name)
+    assets = find_assets(corpus) | changes_feed(corpus, history, make_env(), site_info)
+    written = write_pages(pages | redirects | assets, args.out)
     print(f"{len(pages)} pages in {args.out} ({len(written)} changed)")
     data_files = export_files(corpus, site_info) | assess_files(site_info)
     written = write_files(data_files, args.out)
@@ -119,16 +124,51 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _site_info(url: str | None = None) -> Site:
-    """Site name and URL from mkdocs.yml (Python tags ignored), version from pyproject.toml."""
+    """Site name, URL and repository from mkdocs.yml, version from pyproject.toml.
+
+    ``!ENV`` values are read from the environment as MkDocs reads them (``KB_SITE_URL`` and
+    ``KB_REPO_URL`` set where the site is deployed); Python tags are ignored.
+    """
 
     class Loader(yaml.SafeLoader):
         pass
 
     Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
+    Loader.add_constructor("!ENV", _env_tag)
     Loader.add_multi_constructor("!", lambda *_: None)
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
     url = url or config.get("site_url") or "/"
-    return Site(config["site_name"], url, project_version(ROOT))
+    return Site(
+        config["site_name"],
+        url,
+        project_version(ROOT),
+        repo_url=config.get("repo_url"),
+        branch=edit_branch(config.get("edit_uri")),
+    )
+
+
+def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    """``!ENV NAME`` or ``!ENV [NAME, OTHER, default]``: the first variable set, else the default.
+
+    The semantics of pyyaml_env_tag, which MkDocs uses for the same tag.
+    """
+    default: object = None
+    if isinstance(node, yaml.ScalarNode):
+        names = [node]
+    elif isinstance(node, yaml.SequenceNode):
+        names = node.value
+        if len(names) > 1:
+            default, names = loader.construct_object(names[-1]), names[:-1]
+    else:
+        raise yaml.constructor.ConstructorError(
+            None, None, "!ENV expects a name or a list of names", node.start_mark
+        )
+    for name in (str(loader.construct_scalar(n)) for n in names):
+        if name in os.environ:
+            value = os.environ[name]  # typed like any YAML scalar, as MkDocs does
+            tag = loader.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+            return loader.construct_object(yaml.ScalarNode(tag, value))
+    return default
 
 
 def _report(corpus: Corpus, site: Site, path: Path, fmt: str) -> int:

@@ -17,12 +17,15 @@ import jinja2
 
 from kb import cite, models
 from kb.assess import assess_pages
+from kb.changes import changes_pages
 from kb.cite import Site
 from kb.corpus import Corpus
 from kb.excerpt import first_sentence, one_line
 from kb.find import find_pages
+from kb.history import History
 from kb.i18n import install_gettext
 from kb.industries import industries_index_context, industry_context
+from kb.linkformats import link_formats
 from kb.models import (
     CaseStudy,
     Challenge,
@@ -141,6 +144,7 @@ def make_env() -> jinja2.Environment:
         first_sentence=first_sentence,
         one_line=one_line,
         html_attr=html_attr,
+        link_formats=link_formats,
     )
     env.filters.update(
         bibtex=cite.bibtex,
@@ -164,13 +168,18 @@ def make_env() -> jinja2.Environment:
     return env
 
 
-def render_site(corpus: Corpus, site: Site | None = None) -> dict[str, str]:
+def render_site(
+    corpus: Corpus, site: Site | None = None, history: History | None = None
+) -> dict[str, str]:
     """Every generated page of the site, keyed by its path under ``docs/``.
 
     With ``site``, entry pages also get a "Cite this entry" section, a link to their JSON
     document, schema.org JSON-LD (``jsonld`` in the front matter, printed by the theme) and
-    absolute permalinks to copy; without it, permalinks are relative.
+    absolute permalinks to copy; without it, permalinks are relative. ``history`` (read by
+    :func:`kb.history.read_history`) dates each entry and fills the Changes page; without it,
+    pages say that the history is unavailable.
     """
+    history = history or History(unavailable="not-read")
     env = make_env()
     env.globals["SITE"] = site
     env.globals["SITE_URL"] = site.url if site else None
@@ -197,7 +206,12 @@ def render_site(corpus: Corpus, site: Site | None = None) -> dict[str, str]:
             **_index_context(corpus, model),
         )
         for item in corpus.all(model):
-            context = dict(item=item, source=corpus.path_of(item), **_CONTEXT[model](corpus, item))
+            context = dict(
+                item=item,
+                source=corpus.path_of(item),
+                history=history.for_page(page_sources_of(corpus, item)),
+                **_CONTEXT[model](corpus, item),
+            )
             if not item.retired:
                 emit(page_path(item), template, **context)
                 continue
@@ -208,15 +222,24 @@ def render_site(corpus: Corpus, site: Site | None = None) -> dict[str, str]:
                 "tombstone.md.j2",
                 item=item,
                 source=corpus.path_of(item),
+                history=context["history"],
                 successors=[corpus.get(model, i) for i in item.replaced_by],
                 sections=former,
             )
     emit("retired.md", "retired.md.j2", retired=corpus.retired())
-    for path, text in {**find_pages(corpus, env), **tool_pages(corpus, env)}.items():
+    generated = (
+        find_pages(corpus, env) | tool_pages(corpus, env) | changes_pages(corpus, history, env)
+    )
+    for path, text in generated.items():
         pages[path] = _BLANK_RUNS.sub("\n\n", text).strip("\n") + "\n"
     for path, text in assess_pages(corpus, env, site).items():
         pages[path] = _BLANK_RUNS.sub("\n\n", text).strip("\n") + "\n"
     return dict(sorted(pages.items()))
+
+
+def page_sources_of(corpus: Corpus, entity: Entity) -> list[str]:
+    """The data files an entity's page is built from (its history is theirs), root-relative."""
+    return [corpus.path_of(entity)]
 
 
 def page_sources(corpus: Corpus) -> dict[str, str]:
