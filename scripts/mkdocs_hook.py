@@ -10,26 +10,34 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kb import CorpusError, load_corpus, render_site
-from kb.cite import Site, project_version
+from kb.assess import assess_files
+from kb.changes import FEED_PATH, changes_feed
+from kb.cite import Site, edit_branch, project_version
 from kb.diagnostics import format_diagnostics
 from kb.export import export_files
 from kb.find import find_assets
+from kb.history import read_history
+from kb.i18n import install_gettext
 from kb.ledger import ledger_problems
-from kb.permalinks import render_redirects
-from kb.render import page_sources
+from kb.permalinks import page_url, render_moves, render_redirects
+from kb.render import make_env, page_sources
 
 _pages: dict[str, str] = {}
-_data_files: dict[str, bytes] = {}  # api/: JSON, CSV, JSON Schema, BibTeX
+_data_files: dict[str, bytes] = {}  # api/: JSON, CSV, JSON Schema (assessment's too), BibTeX
 _redirects: dict[str, str] = {}  # static HTML redirect pages, from redirect_from
 _sources: dict[str, str] = {}  # page path -> the YAML file it comes from
 _assets: dict[str, str] = {}  # generated static files (the filter page's JSON index)
+_highlighted: list[Page] = []  # the nav page an entry page lights up while it is rendered
 
 
 def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
@@ -39,8 +47,15 @@ def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
         corpus = load_corpus(root / "data", root=root)
     except CorpusError as exc:
         raise PluginError("\n" + format_diagnostics(exc.diagnostics)) from None
-    site = Site(config.site_name, config.site_url or "/", project_version(root))
-    pages = render_site(corpus, site)
+    site = Site(
+        config.site_name,
+        config.site_url or "/",
+        project_version(root),
+        repo_url=config.repo_url,
+        branch=edit_branch(config.edit_uri),
+    )
+    history = read_history(root)  # one `git log`; a copy without .git says history is unavailable
+    pages = render_site(corpus, site, history)
     # Every URL and anchor of data/ledger.yaml must still resolve (and no ID may be reused).
     problems = ledger_problems(corpus, pages, root / "data", root)
     if problems:
@@ -49,12 +64,26 @@ def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
     _pages.update(pages)
     _data_files.clear()
     _data_files.update(export_files(corpus, site))
+    _data_files.update(assess_files(site))
     _redirects.clear()
-    _redirects.update(render_redirects(corpus, site_url=config.site_url))
+    _redirects.update(
+        render_redirects(corpus, site_url=config.site_url, site_name=config.site_name)
+    )
+    _redirects.update(render_moves(config.extra.get("moved_pages") or {}, site_url=config.site_url))
     _sources.clear()
     _sources.update(page_sources(corpus))
     _assets.clear()
     _assets.update(find_assets(corpus, directory_urls=config.use_directory_urls))
+    feed = changes_feed(corpus, history, make_env(), site)
+    _assets.update(feed)
+    # main.html links the feed from every page's head, when there is one.
+    config.extra["changes_feed"] = FEED_PATH if feed else None
+
+
+def on_env(env: jinja2.Environment, config: MkDocsConfig, **kwargs: Any) -> jinja2.Environment:
+    """Theme templates translate through kb.i18n too (``_()`` in overrides/), like our pages."""
+    install_gettext(env)
+    return env
 
 
 def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
@@ -73,8 +102,44 @@ def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} clashes with a generated redirect: remove the file")
         files.append(File.generated(config, path, content=html))
+    served = {page_url(f.src_uri).lstrip("/") for f in files.documentation_pages()}
+    for old, new in (config.extra.get("moved_pages") or {}).items():
+        if old in served:
+            raise PluginError(f"moved_pages: {old} is still a page; its redirect would replace it")
+        if new not in served:
+            raise PluginError(f"moved_pages: {old} leads to {new}, which is not a page")
     for path, text in _assets.items():
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} clashes with a generated file: remove the file")
         files.append(File.generated(config, path, content=text))
     return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Turn the page paths of an entry's breadcrumb (``kb_crumbs``) into URLs for the theme."""
+    for crumb in page.meta.get("kb_crumbs") or []:
+        target = files.get_file_from_path(crumb["page"])
+        if target is None:
+            raise PluginError(f"{page.file.src_uri}: breadcrumb to missing page {crumb['page']}")
+        crumb["url"] = target.url
+    return markdown
+
+
+def on_page_context(
+    context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation
+) -> dict[str, Any]:
+    """Entry pages are not in the nav: light up the listing they belong to (``kb_nav``) instead,
+    so the theme highlights its tab and shows its section in the sidebar."""
+    wanted = page.meta.get("kb_nav")
+    for listing in nav.pages if wanted else []:
+        if listing.file.src_uri == wanted and listing is not page:
+            listing.active = True  # MkDocs marks its parent sections active too
+            _highlighted.append(listing)
+    return context
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Undo :func:`on_page_context` once the page is written."""
+    while _highlighted:
+        _highlighted.pop().active = False
+    return output

@@ -19,6 +19,19 @@ ROOT = Path(__file__).resolve().parents[1]
 MINI = Path(__file__).parent / "fixtures" / "mini" / "data"
 sys.path.insert(0, str(ROOT / "scripts"))
 
+# The site's address comes from outside the repository too (set where the site is deployed):
+# pinned like the build date, so golden files that hold absolute URLs do not depend on the shell.
+os.environ["KB_SITE_URL"] = "https://kb.example.org/"
+os.environ["KB_REPO_URL"] = "https://git.example.org/deploying-ml-kb"
+
+from kb.cli import _site_info  # noqa: E402  (after the path to the package is set)
+
+# Where the site under test says it lives: mkdocs.yml read as MkDocs reads it, KB_SITE_URL and
+# KB_REPO_URL included, so the tests agree with the build whatever the environment sets.
+SITE = _site_info()
+SITE_URL = SITE.url
+REPO_URL = SITE.repo_url or ""
+
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
 # The build date (sitemap <lastmod>) is the one input outside the repository: pin it.

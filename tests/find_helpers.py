@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from conftest import ROOT
-
-SITE_URL = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(), re.M)[1]  # type: ignore[index]
+from conftest import SITE_URL
 
 # Material's search runs in a Web Worker: QUERY messages (type 2) go out on keyup, RESULT
 # messages (type 3) come back in order. Counting both tells when the list on screen answers the
@@ -27,7 +24,10 @@ SEARCH_PROBE = """
         // whether one of its sections matched every word of the query.
         state.found = e.data.data.items.map(group => ({
           page: group[0].location.split("#")[0],
-          all: group.some(doc => Object.values(doc.terms).every(Boolean)),
+          all: group.some(doc => {
+            const terms = Object.values(doc.terms);
+            return terms.length > 0 && terms.every(Boolean);
+          }),
         }));
       });
     }
@@ -39,11 +39,13 @@ SEARCH_PROBE = """
 })();
 """
 
+# The site's search tuning (kb-search.js) rewrites the query on its way to the worker.
 SETTLED = """
 query => {
   const s = window.__kbSearch;
   const box = document.querySelector("input.md-search__input");
-  return s && box.value === query && s.last === query && s.sent === s.received;
+  const sent = window.kbSearch ? window.kbSearch.query(query) : query;
+  return s && box.value === query && s.last === sent && s.sent === s.received;
 }
 """
 

@@ -26,13 +26,13 @@ def url_of(source: str) -> str:
     return f"{stem}/" if stem else ""
 
 
-# One page of each entry type, the home page and every collection index, plus the matrix and
-# the filter page when this branch has them.
+# One page of each entry type, the home page and every collection index, plus the matrix, the
+# filter page and the assessment page when this branch has them.
 ENTRY_PAGES = [f"{m.folder}/{CORPUS.all(m)[0].id}/" for m in MODELS]
 INDEX_PAGES = [f"{m.folder}/" for m in MODELS]
 EXTRA_PAGES = [
     url_of(source)
-    for name in ("matrix", "explore", "about", "tools")
+    for name in ("matrix", "explore", "assess", "about", "tools")
     for source in (f"{name}.md", f"{name}/index.md")
     if source in SOURCES
 ]

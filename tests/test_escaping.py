@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import copy_project, mkdocs_build
-from kb.render import first_sentence
+from kb.excerpt import one_line
 
 pytestmark = pytest.mark.slow
 
@@ -65,15 +65,27 @@ class Page(HTMLParser):
         self.attrs: list[tuple[str, str, str]] = []  # (tag, name, value)
         self.text: list[str] = []
         self.script_bodies: list[str] = []
-        self.json_ld: list[str] = []  # <script type="application/ld+json"> bodies: data, as JSON
+        self.json_ld: list[str] = []  # <script type="application/(ld+)json"> bodies: data, as JSON
+        self.metas: list[dict[str, str]] = []  # the attributes of each <meta>
         self._in_script = False
         self._in_json_ld = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags[tag] += 1
+        # The feed link and the modified date depend on the repository's history, which a copy
+        # without .git lacks: they are not from data.
+        history = ("type", "application/atom+xml") in attrs or (
+            "property",
+            "article:modified_time",
+        ) in attrs
+        if not history:
+            self.tags[tag] += 1
         self.attrs.extend((tag, name, value or "") for name, value in attrs)
+        if tag == "meta":
+            self.metas.append({name: value or "" for name, value in attrs})
         self._in_script = tag == "script"
-        self._in_json_ld = self._in_script and ("type", "application/ld+json") in attrs
+        # JSON-LD, and the JSON data a page embeds for its script (the assessment page).
+        json_types = {("type", "application/ld+json"), ("type", "application/json")}
+        self._in_json_ld = self._in_script and bool(json_types & set(attrs))
 
     def handle_endtag(self, tag: str) -> None:
         self._in_script = self._in_json_ld = False
@@ -166,8 +178,20 @@ def test_hostile_text_is_shown_literally(hostile_site: Path) -> None:
     assert "{% if true %}jinja{% endif %}" in text
     assert f"[x](https://evil.example/{MARK})" in text  # a title is never a link
     assert ' onmouseover="alert(1)' in text
-    described = [v for t, n, v in page.attrs if t == "meta" and n == "content" and MARK in v]
-    assert described == [first_sentence(PROSE)]  # the meta description is the first sentence
+    # The description (for search engines and link previews) is the first sentence, as plain text.
+    described = [
+        m["content"]
+        for m in page.metas
+        if m.get("name") in ("description", "twitter:description")
+        or m.get("property") == "og:description"
+    ]
+    assert described == [one_line(PROSE)] * 3
+    titled = [
+        m["content"]
+        for m in page.metas
+        if m.get("property") == "og:title" or m.get("name") == "twitter:title"
+    ]
+    assert titled == [PLAIN, PLAIN]
     hrefs = [v for _t, n, v in page.attrs if n == "href"]
     assert f"https://example.org/{MARK}" in hrefs  # the one allowed kind of link
     assert not any("evil.example" in h for h in hrefs)

@@ -20,16 +20,16 @@ import jinja2
 import jsonschema
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, SITE_URL
 from kb.cite import SURVEY, Site, bib_escape, bib_name, bibtex
 from kb.corpus import FOLDERS, load_corpus
 from kb.export import export_files, write_files
+from kb.i18n import install_gettext
 from kb.models import MODELS, CaseStudy, Challenge, Entity, PaperSection, Reference, Stage
 from kb.render import render_site
 
 CORPUS = load_corpus(ROOT / "data")
 ENTITIES = [e for model in MODELS for e in CORPUS.all(model)]
-SITE_URL = "https://deploying-ml-kb.github.io/"
 VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
 MINI_SITE = Site("Mini KB", "https://example.org/kb", "9.9.9")
 
@@ -395,8 +395,12 @@ def test_theme_override_escapes_json_ld_so_data_cannot_close_the_script() -> Non
             }
         )
     )
+    install_gettext(env)  # as scripts/mkdocs_hook.py does for the theme
+    env.filters["url"] = lambda path: path  # MkDocs' theme filter (main.html links a script)
     evil = {"name": "</script><script>alert(1)</script> & <!--"}
-    html = env.get_template("main.html").render(page={"meta": {"jsonld": evil}})
+    html = env.get_template("main.html").render(
+        page={"meta": {"jsonld": evil}}, config={"extra": {}}
+    )
     script = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
     assert script is not None
     assert "<" not in script[1]
@@ -405,16 +409,19 @@ def test_theme_override_escapes_json_ld_so_data_cannot_close_the_script() -> Non
 
 
 @pytest.mark.slow
-def test_readme_example_fetches_the_challenges_of_one_stage(served_site: str) -> None:
+def test_readme_example_fetches_the_challenges_of_one_stage(
+    served_site: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Open data") :]
     code = re.search(r"```python\n(.*?)```", section, re.DOTALL)
     assert code is not None
-    base_line = f'BASE = "{SITE_URL}"\n'
-    assert base_line in code[1]
+    # The example reads the address of any deployment from KB_SITE_URL: run it as written.
+    assert 'os.environ.get("KB_SITE_URL"' in code[1]
+    monkeypatch.setenv("KB_SITE_URL", served_site)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(code[1].replace(base_line, f'BASE = "{served_site}"\n'), {})
+        exec(code[1], {})
     stage = re.search(r'\["stage"\] == "([a-z-]+)"', code[1])
     assert stage is not None
     expected = [
@@ -435,7 +442,10 @@ def test_citation_cff_cites_the_project_version_and_the_survey() -> None:
     assert {"message", "title", "authors"} <= set(cff)
     assert cff["version"] == VERSION
     mkdocs = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    assert f"site_url: {cff['url']}" in mkdocs
+    assert "url" not in cff  # no published site yet: its address comes from the deployment
+    repo_line = re.search(r"^repo_url: .*$", mkdocs, re.MULTILINE)
+    assert repo_line is not None
+    assert f'"{cff["repository-code"]}"' in repo_line[0]  # the default of KB_REPO_URL
     assert f"site_name: {cff['title']}" in mkdocs
     (survey,) = cff["references"]
     assert survey["doi"] == SURVEY["doi"]

@@ -6,7 +6,9 @@ against it over HTTP. Expectations are computed here from the corpus, not from k
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -132,122 +134,129 @@ def test_cli_build_writes_the_facet_index_beside_the_pages(tmp_path: Path) -> No
 
 
 class MatrixParser(HTMLParser):
-    """Reads every ``table.kb-matrix``: header cells, and the challenges listed in each column."""
+    """Reads every matrix view (``section.kb-matrix-view``): its stage and step headings, and the
+    challenges listed under each step."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.tables: list[dict[str, Any]] = []
-        self.cell: dict[str, Any] | None = None
+        self.views: list[dict[str, Any]] = []
+        self.heading: dict[str, Any] | None = None
         self.item: dict[str, Any] | None = None
-        self.inside = False
+        self.inside = False  # a view holds no other <section>
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
-        if tag == "table" and "kb-matrix" in (a.get("class") or ""):
-            self.tables.append({"version": a["data-version"], "heads": [], "cells": [], **a})
+        classes = (a.get("class") or "").split()
+        if tag == "section" and "kb-matrix-view" in classes:
+            self.views.append({"version": a["data-version"], "id": a["id"], "stages": []})
             self.inside = True
         elif not self.inside:
             return
-        elif tag in ("th", "td"):
-            self.cell = {"tag": tag, "scope": a.get("scope"), "span": int(a.get("colspan") or 1)}
-            self.cell |= {"text": "", "href": None, "items": []}
-            key = "heads" if tag == "th" else "cells"
-            self.tables[-1][key].append(self.cell)
-        elif tag == "li" and self.cell is not None:
+        elif "kb-matrix__stage-title" in classes or "kb-matrix__step-title" in classes:
+            level = a.get("aria-level")
+            self.heading = {"level": level, "role": a.get("role"), "href": None, "text": ""}
+            if "kb-matrix__stage-title" in classes:
+                self.views[-1]["stages"].append({**self.heading, "steps": []})
+                self.heading = self.views[-1]["stages"][-1]
+            else:
+                steps = self.views[-1]["stages"][-1]["steps"]
+                steps.append({**self.heading, "items": []})
+                self.heading = steps[-1]
+        elif tag == "li" and self.views[-1]["stages"]:
             self.item = {"class": a.get("class"), "href": None, "text": ""}
-            self.cell["items"].append(self.item)
-        elif tag == "a" and self.cell is not None:
-            target = self.item if self.item is not None else self.cell
-            target["href"] = a.get("href")
+            self.views[-1]["stages"][-1]["steps"][-1]["items"].append(self.item)
+        elif tag == "a":
+            target = self.heading if self.heading is not None else self.item
+            if target is not None and target["href"] is None:
+                target["href"] = a.get("href")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("th", "td"):
-            self.cell = None
+        if tag == "p":
+            self.heading = None
         elif tag == "li":
             self.item = None
-        elif tag == "table" and self.inside:
-            self.tables[-1]["closed"] = True
+        elif tag == "section":
             self.inside = False
 
     def handle_data(self, data: str) -> None:
-        if self.item is not None:
-            self.item["text"] += data
-        elif self.cell is not None:
-            self.cell["text"] += data
+        for target in (self.heading, self.item):
+            if target is not None:
+                target["text"] += data
 
 
 @pytest.fixture(scope="module")
-def matrix_tables(built_site: Path) -> list[dict[str, Any]]:
+def matrix_views(built_site: Path) -> list[dict[str, Any]]:
     parser = MatrixParser()
     parser.feed((built_site / "matrix" / "index.html").read_text(encoding="utf-8"))
-    return [t for t in parser.tables if t.get("closed")]
+    return parser.views
 
 
-def test_matrix_has_one_table_per_version_with_stage_and_step_headers(
-    matrix_tables: list[dict[str, Any]],
+def test_matrix_has_one_view_per_version_with_stage_and_step_headings(
+    matrix_views: list[dict[str, Any]],
 ) -> None:
-    assert [t["version"] for t in matrix_tables] == ["acm_2022", "arxiv_2020"]
-    for table in matrix_tables:
-        version = table["version"]
-        groups = [h for h in table["heads"] if h["scope"] == "colgroup"]
-        columns = [h for h in table["heads"] if h["scope"] == "col"]
-        assert len(groups) + len(columns) == len(table["heads"]), "every th has a scope"
-        assert [h["href"] for h in groups] == [f"../stages/{s.id}/" for s in STAGES]
-        steps = [s for st in STAGES for s in CORPUS.steps_of(st) if getattr(s.sections, version)]
-        assert [h["href"] for h in columns] == [f"../steps/{s.id}/" for s in steps]
-        assert sum(h["span"] for h in groups) == len(columns) == len(table["cells"])
-        assert table["aria-label"].startswith(f"Table 1 of the {VERSIONS[version]} version")
+    # The newest version last: without JavaScript, CSS shows the last view by default.
+    assert [v["version"] for v in matrix_views] == ["arxiv_2020", "acm_2022"]
+    assert [v["id"] for v in matrix_views] == ["arxiv-2020", "acm-2022"]  # the ledger's anchors
+    for view in matrix_views:
+        version = view["version"]
+        assert [s["href"] for s in view["stages"]] == [f"../stages/{s.id}/" for s in STAGES]
+        for stage, group in zip(STAGES, view["stages"], strict=True):
+            assert (group["role"], group["level"]) == ("heading", "3")
+            steps = [s for s in CORPUS.steps_of(stage) if getattr(s.sections, version)]
+            assert [h["href"] for h in group["steps"]] == [f"../steps/{s.id}/" for s in steps]
+            assert all((h["role"], h["level"]) == ("heading", "4") for h in group["steps"])
 
 
 def test_matrix_lists_every_challenge_of_each_version_under_its_step_with_its_evidence(
-    matrix_tables: list[dict[str, Any]],
+    matrix_views: list[dict[str, Any]],
 ) -> None:
-    for table in matrix_tables:
-        version = table["version"]
-        columns = [h for h in table["heads"] if h["scope"] == "col"]
+    for view in matrix_views:
+        version = view["version"]
         seen = []
-        for head, cell in zip(columns, table["cells"], strict=True):
-            step_id = head["href"].split("/")[-2]
-            for item in cell["items"]:
-                challenge = CORPUS.get(Challenge, item["href"].split("/")[-2])
-                assert item["href"] == f"../challenges/{challenge.id}/"
-                assert getattr(challenge.placements, version) == step_id
-                n = case_count(challenge, version)
-                assert item["text"].endswith(f"{n} case stud{'y' if n == 1 else 'ies'}")
-                assert item["class"] == f"kb-evidence-{min(n, 3)}"
-                seen.append(challenge.id)
+        for group in view["stages"]:
+            for step in group["steps"]:
+                step_id = step["href"].split("/")[-2]
+                for item in step["items"]:
+                    challenge = CORPUS.get(Challenge, item["href"].split("/")[-2])
+                    assert item["href"] == f"../challenges/{challenge.id}/"
+                    assert getattr(challenge.placements, version) == step_id
+                    n = case_count(challenge, version)
+                    assert item["text"].endswith(f"{n} case stud{'y' if n == 1 else 'ies'}")
+                    assert item["class"] == f"kb-evidence-{min(n, 3)}"
+                    seen.append(challenge.id)
         assert sorted(seen) == sorted(listed_in(version)), version
 
 
 def test_moved_challenge_sits_under_ethics_in_2020_and_law_in_2022(
-    matrix_tables: list[dict[str, Any]],
+    matrix_views: list[dict[str, Any]],
 ) -> None:
     where = {}
-    for table in matrix_tables:
-        columns = [h for h in table["heads"] if h["scope"] == "col"]
-        for head, cell in zip(columns, table["cells"], strict=True):
-            for item in cell["items"]:
-                if item["href"].endswith("/country-level-regulations/"):
-                    where[table["version"]] = head["text"]
+    for view in matrix_views:
+        for group in view["stages"]:
+            for step in group["steps"]:
+                for item in step["items"]:
+                    if item["href"].endswith("/country-level-regulations/"):
+                        where[view["version"]] = step["text"]
     assert where == {"arxiv_2020": "Ethics", "acm_2022": "Law"}
 
 
-def test_matrix_scroll_region_is_keyboard_reachable_and_print_shows_both(built_site: Path) -> None:
+def test_each_matrix_view_links_the_other_versions_and_print_shows_them_all(
+    built_site: Path,
+) -> None:
     html = (built_site / "matrix" / "index.html").read_text(encoding="utf-8")
-    assert html.count('class="kb-matrix-scroll" role="region" tabindex="0"') == 2
+    for version, label in VERSIONS.items():
+        anchor = version.replace("_", "-")
+        assert html.count(f'<a href="#{anchor}">{label}</a>') == len(VERSIONS) - 1
+        assert f'<strong aria-current="true">{label}</strong>' in html
     css = (built_site / "assets" / "stylesheets" / "kb-find.css").read_text()
     print_css = css[css.index("@media print") :]
-    assert ".kb-matrix-scroll { overflow: visible" in print_css
-    hidden = [rule.split("{")[0] for rule in print_css.split("}") if "display: none" in rule]
-    assert hidden
-    assert not any("kb-matrix" in selectors for selectors in hidden)
+    assert ".md-typeset .kb-matrix-view { display: block !important;" in print_css
 
 
 def test_home_and_nav_link_the_matrix_and_the_filter_page(built_site: Path) -> None:
     home = (built_site / "index.html").read_text(encoding="utf-8")
     assert 'href="matrix/"' in home
     assert 'href="explore/"' in home
-    assert 'href="tags/"' in home
     nav = (built_site / "about" / "index.html").read_text(encoding="utf-8")
     assert 'href="../matrix/"' in nav
     assert 'href="../explore/"' in nav
@@ -267,33 +276,54 @@ def test_every_entry_is_indexed_under_its_title(search_index: dict[str, Any]) ->
     for folder in CORPUS.entities.values():
         for entry in folder.values():
             doc = pages[f"{entry.folder}/{entry.id}/"]
-            assert doc["title"] == entry.title
+            # A paper section's heading carries its number: "3. Data management".
+            assert re.sub(r"^\d+\. ", "", html.unescape(doc["title"])) == entry.title
 
 
-def test_challenge_entries_carry_stage_and_step_tags_id_and_key_terms(
+def test_challenge_entries_carry_type_stage_and_step_tags_id_and_key_terms(
     search_index: dict[str, Any],
 ) -> None:
     docs = {d["location"]: d for d in search_index["docs"]}
-    assert search_index["config"]["fields"]["tags"]["boost"] < 1000, "tags must not outrank titles"
+    fields = search_index["config"]["fields"]
+    assert fields["title"]["boost"] > fields["tags"]["boost"] > fields["text"]["boost"]
     for c in CHALLENGES:
+        # The page's first section is its search excerpt: kind, summary, then ID and key terms.
         page = docs[f"challenges/{c.id}/"]
         step, stage = CORPUS.step_of(c), CORPUS.stage_of(c)
-        assert page["tags"] == [stage.title, step.title]
+        assert page["tags"] == ["Challenge", stage.title, step.title]
         assert page["boost"] > 1
-        first = docs[f"challenges/{c.id}/#{c.id}"]["text"]
+        first = page["text"]
+        assert first.startswith(f"<p>Challenge · {stage.title} \u203a {step.title}</p> <p>")
+        assert "Confidence" not in first
         assert f"<code>{c.id}</code>" in first
         for term in [*c.keywords, *c.aliases]:
             assert term in first.replace("&amp;", "&"), term
 
 
-def test_tags_page_lists_every_challenge_under_its_stage_and_step(built_site: Path) -> None:
+def test_entries_outrank_the_pages_that_list_or_mention_them(
+    search_index: dict[str, Any],
+) -> None:
+    boosts = {d["location"]: d.get("boost", 1) for d in search_index["docs"]}
+    entry = min(
+        boosts[f"{f}/{e}/"]
+        for f in ("challenges", "steps", "solutions")
+        for e in CORPUS.entities[f]
+    )
+    mentions = [f"case-studies/{e}/" for e in CORPUS.entities["case-studies"]]
+    mentions += [f"references/{e}/" for e in CORPUS.entities["references"]]
+    mentions += ["editorial-status/", "challenges/", "matrix/", "explore/", ""]
+    assert all(boosts[m] < entry for m in mentions if m in boosts)
+    # Listings repeat every entry's title and summary: they are left out of the index.
+    matrix = " ".join(
+        d["text"] for d in search_index["docs"] if d["location"].startswith("matrix/")
+    )
+    assert "Data discovery" not in matrix
+
+
+def test_tags_page_now_redirects_to_the_matrix(built_site: Path) -> None:
     html = (built_site / "tags" / "index.html").read_text(encoding="utf-8")
-    sections = html.split('<h2 id="tag:')[1:]
-    listing = {s.split('"')[0]: s for s in sections}
-    for c in CHALLENGES:
-        for tagged in (CORPUS.stage_of(c), CORPUS.step_of(c)):
-            slug = tagged.title.lower().replace("'", "").replace(" ", "-")
-            assert f'href="../challenges/{c.id}/"' in listing[slug], (c.id, slug)
+    assert '<meta http-equiv="refresh" content="0; url=../matrix/">' in html
+    assert 'location.replace("../matrix/" + location.search + location.hash)' in html
 
 
 def test_facet_index_is_served_and_matches_the_generator(built_site: Path) -> None:
@@ -318,7 +348,7 @@ def test_searching_each_challenge_title_ranks_it_first_with_its_stage_and_step(
         want = {
             "href": f"{served_site}challenges/{c.id}/",
             "title": c.title,
-            "tags": [CORPUS.stage_of(c).title, CORPUS.step_of(c).title],
+            "tags": ["Challenge", CORPUS.stage_of(c).title, CORPUS.step_of(c).title],
         }
         if first != want:
             wrong[c.title] = first
@@ -453,7 +483,9 @@ def test_filter_page_starts_after_instant_navigation(page: Any, served_site: str
     page.goto(served_site)
     page.wait_for_load_state("networkidle")  # the sitemap is in: links are now intercepted
     page.evaluate("window.__kbSamePage = true")
-    page.locator(".md-tabs__link", has_text="Explore").click()
+    page.locator(".md-tabs__link", has_text="Challenges").click()
+    page.wait_for_url("**/challenges/")
+    page.locator(".md-sidebar--primary .md-nav__link", has_text="Filter").click()
     page.wait_for_selector("#kb-explore[data-ready]")
     assert page.evaluate("window.__kbSamePage") is True, "navigation was not instant"
     checkbox(page, "collection", "case-studies").check()
@@ -471,7 +503,7 @@ def test_walking_the_matrix_reaches_every_challenge_of_each_version(
     targets = set()
     for version in VERSIONS:
         hrefs = page.eval_on_selector_all(
-            f'table.kb-matrix[data-version="{version}"] td li a', "els => els.map(e => e.href)"
+            f'section.kb-matrix-view[data-version="{version}"] li a', "els => els.map(e => e.href)"
         )
         ids = [h.rstrip("/").split("/")[-1] for h in hrefs]
         assert sorted(ids) == sorted(listed_in(version)), version
@@ -480,9 +512,3 @@ def test_walking_the_matrix_reaches_every_challenge_of_each_version(
         assert href == urljoin(served_site, f"challenges/{href.rstrip('/').split('/')[-1]}/")
         response = page.request.get(href)
         assert response.ok, href
-    # Keyboard: Tab from the heading's permalink reaches the table's scroll region, then a link.
-    page.locator("#acm-2022 a.headerlink").focus()
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.getAttribute('role')") == "region"
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.closest('thead') !== null")

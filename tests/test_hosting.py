@@ -13,15 +13,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import REPO_URL, ROOT, SITE_URL
 from kb.corpus import load_corpus
 from kb.render import page_path, render_site
 
 pytestmark = pytest.mark.slow
 CORPUS = load_corpus(ROOT / "data")
-CONFIG = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-SITE_URL = re.search(r"^site_url:\s*(\S+)", CONFIG, re.MULTILINE).group(1)  # type: ignore[union-attr]
-REPO_URL = re.search(r"^repo_url:\s*(\S+)", CONFIG, re.MULTILINE).group(1)  # type: ignore[union-attr]
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import QuietHandler, copy_project, mkdocs_build
+from conftest import SITE_URL, QuietHandler, copy_project, mkdocs_build
 
 pytestmark = pytest.mark.slow
 
@@ -117,4 +117,4 @@ def test_not_found_page_robots_and_sitemap_follow_a_subpath_site_url(tmp_path: P
     assert "Sitemap: https://example.org/kb/sitemap.xml" in (site / "robots.txt").read_text()
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     assert "<loc>https://example.org/kb/challenges/concept-drift/</loc>" in sitemap
-    assert "deploying-ml-kb.github.io" not in sitemap
+    assert SITE_URL not in sitemap

@@ -150,3 +150,38 @@ def test_offline_bundle_opened_from_disk_searches_without_any_network_request(
     assert any(url.endswith("/search/search_index.js") for url in requests)
     outside = [url for url in requests if not url.startswith(("file://", "data:"))]
     assert outside == []
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_offline_assessment_page_works_from_disk_with_no_request(
+    browser: Any, unpacked: Path, tmp_path: Path
+) -> None:
+    """From file:// nothing can be fetched: the page reads the data embedded in it."""
+    from assess_helpers import kb_report
+
+    requests: list[str] = []
+    context = browser.new_context(accept_downloads=True)
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    page.goto((unpacked / "assess.html").as_uri())
+    page.wait_for_selector("#kb-assess[data-ready=true]")
+    control = page.locator(".kb-assess-table:not([hidden]) [data-challenge=concept-drift] select")
+    control.select_option("facing")
+    page.reload()
+    page.wait_for_selector("#kb-assess[data-ready=true]")
+    assert control.input_value() == "facing"  # localStorage works for file:// pages too
+    link = page.locator(".kb-assess-table:not([hidden]) [data-challenge=concept-drift] a")
+    assert link.get_attribute("href") == "challenges/concept-drift.html"
+    with page.expect_download() as saved:
+        page.get_by_role("button", name="Save assessment file").click()
+    with page.expect_download() as markdown:
+        page.get_by_role("button", name="Download Markdown").click()
+    exported = tmp_path / "exported.json"
+    exported.write_bytes(Path(str(saved.value.path())).read_bytes())
+    report = kb_report(exported)
+    assert report.returncode == 0, report.stderr.decode()
+    # Offline too, the report links the permanent (hosted) addresses.
+    assert Path(str(markdown.value.path())).read_bytes() == report.stdout
+    context.close()
+    assert [url for url in requests if not url.startswith(("file://", "data:", "blob:"))] == []

@@ -16,10 +16,9 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, copy_project, mkdocs_build
+from conftest import ROOT, SITE_URL, copy_project, mkdocs_build
 
 LEDGER = yaml.safe_load((ROOT / "data" / "ledger.yaml").read_text(encoding="utf-8"))
-SITE_URL = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
 REFRESH = re.compile(r'<meta http-equiv="refresh" content="0; url=([^"]+)">')
 CANONICAL = re.compile(r'<link rel="canonical" href="([^"]+)">')
 
@@ -60,9 +59,13 @@ def test_entry_pages_show_an_absolute_permalink_from_site_url(built_site: Path) 
     html = html_at(built_site, "/challenges/concept-drift/")
     url = f"{SITE_URL}challenges/concept-drift/"
     assert f'<a class="kb-permalink__url" href="{url}">{url}</a>' in html
-    assert 'data-kb-title="Concept drift"' in html
+    formats = re.search(
+        r'<script class="kb-permalink__formats" type="application/json">(.*?)<', html
+    )
+    assert formats is not None
+    assert json.loads(formats[1])["markdown"] == f"[Concept drift]({url})"
     index = json.loads((built_site / "search" / "search_index.json").read_text())
-    assert not [d for d in index["docs"] if "Copy Markdown link" in d["text"]]
+    assert not [d for d in index["docs"] if "reStructuredText" in d["text"]]
 
 
 def check(project: Path) -> subprocess.CompletedProcess[str]:
@@ -167,30 +170,53 @@ def test_redirect_works_without_javascript(browser: Any, served_site: str) -> No
         tab.wait_for_url(f"{served_site}challenges/hardware-aware-optimization/")
         # Without JavaScript the URL stays readable and the copy buttons stay out of the way.
         assert tab.locator(".kb-permalink__url").is_visible()
-        assert not tab.get_by_role("button", name="Copy link").is_visible()
+        assert not tab.get_by_role("button", name="Markdown", exact=True).is_visible()
     finally:
         context.close()
 
 
 @pytest.mark.browser
-def test_copy_buttons_put_link_markdown_and_citation_on_the_clipboard(
+def test_copy_control_puts_each_format_of_the_link_on_the_clipboard(
     page: Any, served_site: str
 ) -> None:
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.goto(f"{served_site}challenges/concept-drift/")
     url = f"{SITE_URL}challenges/concept-drift/"
+    formats = json.loads(page.locator(".kb-permalink__formats").text_content())
     copied = {}
-    for name in ("Copy link", "Copy Markdown link", "Copy citation"):
-        page.get_by_role("button", name=name).click()
+    buttons = {
+        "Link": "url",
+        "Markdown": "markdown",
+        "Rich link": "html",
+        "AsciiDoc": "asciidoc",
+        "reStructuredText": "rst",
+        "MediaWiki": "mediawiki",
+        "Citation": "citation",
+    }
+    for name, key in buttons.items():
+        page.get_by_role("button", name=name, exact=True).click()
         page.wait_for_function(
             "() => document.querySelector('.kb-permalink__status').textContent.startsWith('Copied')"
         )
-        copied[name] = page.evaluate("navigator.clipboard.readText()")
-        assert page.locator(".kb-permalink__status").inner_text() == f"Copied: {copied[name]}"
+        copied[key] = page.evaluate(CLIPBOARD)
+        assert page.locator(".kb-permalink__status").inner_text() == f"Copied: {formats[key]}"
         page.evaluate("document.querySelector('.kb-permalink__status').textContent = ''")
-    assert copied == {
-        "Copy link": url,
-        "Copy Markdown link": f"[Concept drift]({url})",
-        "Copy citation": f"“Concept drift” (challenge). In: Deploying ML — Challenges "
-        f"Knowledge Base. {url}",
-    }
+    for key in ("url", "markdown", "asciidoc", "rst", "mediawiki", "citation"):
+        assert copied[key] == {"text/plain": formats[key]}, key
+    # A rich link: HTML for editors that take it, the bare URL for those that do not.
+    assert copied["html"]["text/plain"] == url
+    assert f'<a href="{url}">Concept drift</a>' in copied["html"]["text/html"]
+    assert formats["url"] == url
+    assert formats["markdown"] == f"[Concept drift]({url})"
+    assert formats["citation"] == (
+        f"“Concept drift” (challenge). In: Deploying ML — Challenges Knowledge Base. {url}"
+    )
+
+
+# Every type on the clipboard, as {MIME type: text}.
+CLIPBOARD = """async () => {
+  const found = {};
+  for (const item of await navigator.clipboard.read())
+    for (const type of item.types) found[type] = await (await item.getType(type)).text();
+  return found;
+}"""

@@ -19,8 +19,8 @@ def test_every_entity_gets_a_page_and_every_collection_an_index(mini_data: Path)
 
 def test_challenge_page_links_stage_step_and_backlinks(mini_data: Path) -> None:
     page = render_site(load_corpus(mini_data))["challenges/country-level-regulations.md"]
-    assert "**Stage:** [Cross-cutting aspects](../stages/cross-cutting-aspects.md)" in page
-    assert "**Step:** [Law](../steps/law.md)" in page
+    stage = "[Cross-cutting aspects](../stages/cross-cutting-aspects.md)"
+    assert f"Challenge · {stage} \u203a [Law](../steps/law.md)" in page
     assert "| arXiv 2020 | [Ethics](../steps/ethics.md) | §7.1 |" in page
     assert "| ACM 2022 | [Law](../steps/law.md) | §7.2 |" in page
     assert "[Data-oriented architectures](../solutions/data-oriented-architectures.md)" in page

@@ -38,10 +38,22 @@ class Site:
     name: str
     url: str
     version: str
+    repo_url: str | None = None  # where the sources are browsed, e.g. https://github.com/o/r
+    branch: str = "main"  # the published branch (the one edit links open)
 
     def __post_init__(self) -> None:
         if not self.url.endswith("/"):
             object.__setattr__(self, "url", self.url + "/")
+        if self.repo_url:
+            object.__setattr__(self, "repo_url", self.repo_url.rstrip("/"))
+
+    def history_url(self, path: str) -> str | None:
+        """The repository host's page listing the commits that changed ``path``."""
+        return f"{self.repo_url}/commits/{self.branch}/{path}" if self.repo_url else None
+
+    def commit_url(self, sha: str) -> str | None:
+        """The repository host's page of one commit."""
+        return f"{self.repo_url}/commit/{sha}" if self.repo_url else None
 
     def page_url(self, entity: Entity) -> str:
         """The permanent URL of an entity's page: ``<site>/<collection>/<id>/``."""
@@ -54,6 +66,12 @@ class Site:
     def schema_url(self, name: str) -> str:
         """The URL of a published JSON Schema file, e.g. ``corpus.schema.json``."""
         return f"{self.url}api/schema/{name}"
+
+
+def edit_branch(edit_uri: str | None) -> str:
+    """The branch named by an ``edit_uri`` such as ``edit/main/`` (GitLab: ``-/edit/main/``)."""
+    match = re.match(r"(?:-/)?(?:edit|blob)/([^/]+)/", edit_uri or "")
+    return match.group(1) if match else "main"
 
 
 def api_path(entity: Entity) -> str:
@@ -184,12 +202,13 @@ def survey_json_ld() -> dict[str, Any]:
     }
 
 
-def json_ld(entity: Entity, site: Site) -> dict[str, Any]:
+def json_ld(entity: Entity, site: Site, modified: str | None = None) -> dict[str, Any]:
     """The schema.org description of an entry, for a ``<script type="application/ld+json">``.
 
     Stages, steps, challenges and solutions are terms of the knowledge base (``DefinedTerm``);
     case studies are ``CreativeWork``, paper sections a ``CreativeWork`` that is part of the
-    survey; references are described as the work they are.
+    survey; references are described as the work they are. ``modified`` (RFC 3339, from the
+    repository's history) is when the entry's data last changed.
     """
     url = site.page_url(entity)
     doc: dict[str, Any] = {
@@ -202,6 +221,8 @@ def json_ld(entity: Entity, site: Site) -> dict[str, Any]:
     }
     if entity.summary:
         doc["description"] = entity.summary
+    if modified:
+        doc["dateModified"] = modified
     if isinstance(entity, Reference):
         doc["@type"] = _REFERENCE_TYPES.get(entity.kind, "CreativeWork")
         doc["author"] = [a for a in entity.authors if bib_name(a) != "others"]

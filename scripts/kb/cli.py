@@ -1,4 +1,5 @@
-"""Command line: ``check`` the corpus, ``build`` its pages, ``new`` entries, export the ``schema``.
+"""Command line: ``check`` the corpus, ``build`` its pages, ``new`` entries, export the ``schema``,
+``report`` a saved team assessment.
 
 This is the only module that prints or exits.
 """
@@ -17,12 +18,25 @@ from pathlib import Path
 
 import yaml
 
+from kb.assess import (
+    MAX_BYTES,
+    AssessmentError,
+    assess_files,
+    describe,
+    migrate,
+    page_data,
+    read_assessment,
+    report_strings,
+    size_problem,
+)
 from kb.bundle import write_zip
-from kb.cite import Site, project_version
+from kb.changes import changes_feed
+from kb.cite import Site, edit_branch, project_version
 from kb.corpus import FOLDERS, PLACEHOLDER, Corpus, load_corpus
 from kb.diagnostics import CorpusError, format_diagnostics
 from kb.export import export_files, write_files
 from kb.find import find_assets
+from kb.history import read_history
 from kb.i18n import EDITIONS, LANGUAGES
 from kb.ledger import (
     LEDGER,
@@ -36,7 +50,8 @@ from kb.ledger import (
 from kb.lifecycle import url_of
 from kb.models import Entity
 from kb.permalinks import render_redirects
-from kb.render import render_site, write_pages
+from kb.render import make_env, render_site, write_pages
+from kb.report import FORMATS, render
 from kb.schema import schema_files
 from kb.sitemap import merge_sitemaps
 from kb.skeleton import check_new, refusals, skeleton
@@ -77,6 +92,12 @@ def main(argv: list[str] | None = None) -> int:
     new = commands.add_parser("new", help="write the skeleton of a new entry, to fill in")
     new.add_argument("collection", help="its collection: " + ", ".join(FOLDERS))
     new.add_argument("id", help="its permanent ID, kebab-case: the file name and the URL")
+    report = commands.add_parser(
+        "report", help="print a saved assessment (from the /assess/ page) as Markdown, CSV or HTML"
+    )
+    report.add_argument("file", type=Path, help="the assessment file (.json)")
+    report.add_argument("--format", choices=FORMATS, default="md", help="md (default), csv, html")
+    report.add_argument("--site-url", help="public root URL of the permanent links")
     args = parser.parse_args(argv)
 
     if args.command == "schema":
@@ -104,7 +125,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "translate":
         return _translate(corpus, translations[args.language], args)
     site_info = _site_info(getattr(args, "site_url", None))
-    pages = render_site(corpus, site_info)
+    if args.command == "report":
+        return _report(corpus, site_info, args.file, args.format)
+    history = read_history(root, args.data.resolve().name)
+    pages = render_site(corpus, site_info, history)
     problems = ledger_problems(corpus, pages, args.data, root)
     if problems:
         print(format_diagnostics(problems), file=sys.stderr)
@@ -121,10 +145,11 @@ def main(argv: list[str] | None = None) -> int:
                 f"{LANGUAGES[language]} ({language}): {len(found.entries)} translations; {summary}"
             )
         return 0
-    redirects = render_redirects(corpus, site_url=site_info.url)
-    written = write_pages(pages | redirects | find_assets(corpus), args.out)
+    redirects = render_redirects(corpus, site_url=site_info.url, site_name=site_info.name)
+    assets = find_assets(corpus) | changes_feed(corpus, history, make_env(), site_info)
+    written = write_pages(pages | redirects | assets, args.out)
     print(f"{len(pages)} pages in {args.out} ({len(written)} changed)")
-    data_files = export_files(corpus, site_info)
+    data_files = export_files(corpus, site_info) | assess_files(site_info)
     written = write_files(data_files, args.out)
     print(f"{len(data_files)} open-data files in {args.out / 'api'} ({len(written)} changed)")
     return 0
@@ -171,16 +196,75 @@ def _translate(corpus: Corpus, translations: Translations, args: argparse.Namesp
 
 
 def _site_info(url: str | None = None) -> Site:
-    """Site name and URL from mkdocs.yml (Python tags ignored), version from pyproject.toml."""
+    """Site name, URL and repository from mkdocs.yml, version from pyproject.toml.
+
+    ``!ENV`` values are read from the environment as MkDocs reads them (``KB_SITE_URL`` and
+    ``KB_REPO_URL`` set where the site is deployed); Python tags are ignored.
+    """
 
     class Loader(yaml.SafeLoader):
         pass
 
     Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
+    Loader.add_constructor("!ENV", _env_tag)
     Loader.add_multi_constructor("!", lambda *_: None)
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
     url = url or config.get("site_url") or "/"
-    return Site(config["site_name"], url, project_version(ROOT))
+    return Site(
+        config["site_name"],
+        url,
+        project_version(ROOT),
+        repo_url=config.get("repo_url"),
+        branch=edit_branch(config.get("edit_uri")),
+    )
+
+
+def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    """``!ENV NAME`` or ``!ENV [NAME, OTHER, default]``: the first variable set, else the default.
+
+    The semantics of pyyaml_env_tag, which MkDocs uses for the same tag.
+    """
+    default: object = None
+    if isinstance(node, yaml.ScalarNode):
+        names = [node]
+    elif isinstance(node, yaml.SequenceNode):
+        names = node.value
+        if len(names) > 1:
+            default, names = loader.construct_object(names[-1]), names[:-1]
+    else:
+        raise yaml.constructor.ConstructorError(
+            None, None, "!ENV expects a name or a list of names", node.start_mark
+        )
+    for name in (str(loader.construct_scalar(n)) for n in names):
+        if name in os.environ:
+            value = os.environ[name]  # typed like any YAML scalar, as MkDocs does
+            tag = loader.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+            return loader.construct_object(yaml.ScalarNode(tag, value))
+    return default
+
+
+def _report(corpus: Corpus, site: Site, path: Path, fmt: str) -> int:
+    """Render an assessment file on stdout; a bad file gets one line on stderr and status 1."""
+    strings = report_strings(make_env())
+    data = page_data(corpus, site)
+    try:
+        if too_large := size_problem(path.stat().st_size, strings):
+            raise too_large
+        with path.open("rb") as handle:
+            assessment = read_assessment(handle.read(MAX_BYTES + 1), strings)
+    except OSError as exc:
+        print(f"{path}: cannot read the file ({exc.strerror or exc})", file=sys.stderr)
+        return 1
+    except AssessmentError as exc:
+        where = f"{path}:{exc.line}:{exc.column}" if exc.line else str(path)
+        print(f"{where}: {exc}", file=sys.stderr)
+        return 1
+    assessment, changes = migrate(assessment, data)
+    for change in changes:
+        print(f"{path}: {describe(change, data, strings)}", file=sys.stderr)
+    sys.stdout.buffer.write(render(assessment, data, strings, fmt).encode("utf-8"))
+    sys.stdout.flush()
+    return 0
 
 
 def _ledger(corpus: Corpus, pages: dict[str, str], data: Path, *, check: bool) -> int:

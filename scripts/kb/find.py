@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 
 from kb.corpus import Corpus
+from kb.excerpt import one_line
 from kb.models import VERSIONS, CaseStudy, Challenge, Entity, Industry, Solution, Stage, Step
 
 FACETS_PATH = "assets/kb-facets.json"
@@ -139,14 +140,17 @@ def version_changes(corpus: Corpus) -> list[tuple[Challenge, Step | None, Step |
 
 def find_pages(corpus: Corpus, env: jinja2.Environment) -> dict[str, str]:
     """The generated pages of this feature, keyed by path under ``docs/``."""
-    path = "matrix.md"
-    text = env.get_template("matrix.md.j2").render(
-        here=path,
-        corpus=corpus,
-        matrices=matrices(corpus),
-        changes=version_changes(corpus),
-    )
-    return {path: text}
+    return {
+        "matrix.md": env.get_template("matrix.md.j2").render(
+            here="matrix.md",
+            corpus=corpus,
+            matrices=matrices(corpus),
+            changes=version_changes(corpus),
+        ),
+        "explore.md": env.get_template("explore.md.j2").render(
+            here="explore.md", corpus=corpus, FACETS_PATH=FACETS_PATH
+        ),
+    }
 
 
 def find_assets(corpus: Corpus, *, directory_urls: bool = True) -> dict[str, str]:
@@ -255,6 +259,7 @@ def facet_index(corpus: Corpus, *, directory_urls: bool = True) -> dict[str, Any
             {
                 "id": c.id,
                 "title": c.title,
+                "summary": one_line(c.summary),
                 "url": _url(c, directory_urls),
                 "where": f"{stage.title} \u203a {step.title}",  # Stage > Step, with U+203A
                 "type": TYPE_LABELS["challenges"],
@@ -282,6 +287,7 @@ def facet_index(corpus: Corpus, *, directory_urls: bool = True) -> dict[str, Any
             {
                 "id": cs.id,
                 "title": cs.title,
+                "summary": one_line(cs.summary),
                 "url": _url(cs, directory_urls),
                 "type": TYPE_LABELS["case-studies"],
                 "where": ", ".join(titles[i] for i in cs.industries),
@@ -300,6 +306,7 @@ def facet_index(corpus: Corpus, *, directory_urls: bool = True) -> dict[str, Any
             {
                 "id": sol.id,
                 "title": sol.title,
+                "summary": one_line(sol.summary),
                 "url": _url(sol, directory_urls),
                 "type": TYPE_LABELS[sol.kind],
                 "where": ", ".join(step.title for step in targets),

@@ -12,10 +12,11 @@ import json
 import posixpath
 
 from kb.corpus import Corpus
+from kb.excerpt import one_line
 from kb.lifecycle import redirect_url, url_of
 from kb.models import Entity
 
-__all__ = ["page_url", "redirect_targets", "render_redirects", "url_of"]
+__all__ = ["page_url", "redirect_targets", "render_moves", "render_redirects", "url_of"]
 
 
 def page_url(path: str) -> str:
@@ -39,11 +40,14 @@ def redirect_targets(corpus: Corpus) -> dict[str, Entity]:
     return dict(sorted(found.items()))
 
 
-def render_redirects(corpus: Corpus, *, site_url: str | None = None) -> dict[str, str]:
+def render_redirects(
+    corpus: Corpus, *, site_url: str | None = None, site_name: str | None = None
+) -> dict[str, str]:
     """``{output path: HTML}`` of every redirect page, e.g. ``challenges/old/index.html``.
 
     Links are relative, so the site works under any base path; the canonical link is absolute
-    when ``site_url`` is known.
+    when ``site_url`` is known. Chat apps do not follow the redirect, so the page also carries
+    the link-preview tags of the page it leads to: an old link pasted in a chat unfurls as the new.
     """
     pages = {}
     for url, target in redirect_targets(corpus).items():
@@ -51,8 +55,15 @@ def render_redirects(corpus: Corpus, *, site_url: str | None = None) -> dict[str
         target_url = url_of(target.folder, target.id)
         href = posixpath.relpath(target_url.strip("/"), url.strip("/")) + "/"
         canonical = site_url.rstrip("/") + target_url if site_url else href
+        title = html.escape(target.title)
         pages[here] = _REDIRECT.format(
-            title=html.escape(target.title),
+            title=title,
+            preview=_PREVIEW.format(
+                title=title,
+                description=html.escape(one_line(target.summary or target.title)),
+                site_name=html.escape(site_name or ""),
+                canonical=html.escape(canonical),
+            ),
             href=html.escape(href),
             canonical=html.escape(canonical),
             # </script> cannot occur in a JSON string of a relative slug path, but escape anyway.
@@ -60,6 +71,40 @@ def render_redirects(corpus: Corpus, *, site_url: str | None = None) -> dict[str
         )
     return pages
 
+
+def render_moves(moves: dict[str, str], *, site_url: str | None = None) -> dict[str, str]:
+    """``{output path: HTML}`` of a redirect page for each moved hand-written page.
+
+    ``moves`` maps the old URL path to the new one, both relative to the site root
+    (``{"tags/": "matrix/"}``): a hand-written page that is merged into another keeps its address.
+    """
+    pages = {}
+    for old, new in sorted(moves.items()):
+        here = old.strip("/") + "/index.html"
+        href = posixpath.relpath(new.strip("/") or ".", old.strip("/")) + "/"
+        canonical = site_url.rstrip("/") + "/" + new.lstrip("/") if site_url else href
+        pages[here] = _REDIRECT.format(
+            title=html.escape(new),
+            preview="",  # a moved hand-written page: its new title is not known here
+            href=html.escape(href),
+            canonical=html.escape(canonical),
+            script_href=json.dumps(href).replace("</", "<\\/"),
+        )
+    return pages
+
+
+# Link-preview tags of the entry a redirect leads to (chat apps do not follow the redirect).
+_PREVIEW = """\
+<meta property="og:type" content="website">
+<meta property="og:site_name" content="{site_name}">
+<meta property="og:title" content="{title}">
+<meta property="og:description" content="{description}">
+<meta property="og:url" content="{canonical}">
+<meta property="og:locale" content="en_US">
+<meta name="twitter:card" content="summary">
+<meta name="twitter:title" content="{title}">
+<meta name="twitter:description" content="{description}">
+"""
 
 _REDIRECT = """\
 <!doctype html>
@@ -69,7 +114,7 @@ _REDIRECT = """\
 <title>Moved: {title}</title>
 <link rel="canonical" href="{canonical}">
 <meta name="robots" content="noindex">
-<script>location.replace({script_href} + location.search + location.hash)</script>
+{preview}<script>location.replace({script_href} + location.search + location.hash)</script>
 <meta http-equiv="refresh" content="0; url={href}">
 </head>
 <body>

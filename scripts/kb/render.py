@@ -16,11 +16,16 @@ from typing import Any
 import jinja2
 
 from kb import cite, models
+from kb.assess import assess_pages
+from kb.changes import changes_pages
 from kb.cite import Site
 from kb.corpus import Corpus
+from kb.excerpt import first_sentence, one_line
 from kb.find import find_pages
+from kb.history import History
 from kb.i18n import install_gettext
 from kb.industries import industries_index_context, industry_context
+from kb.linkformats import link_formats
 from kb.models import (
     CaseStudy,
     Challenge,
@@ -39,6 +44,22 @@ _SECTION = re.compile(r"^## (.+?) \{ #([A-Za-z0-9_-]+)(?: [^}]*)? \}$", re.MULTI
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|!])")
 _PROSE_ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("{", "&#123;"), ("}", "&#125;"))
 
+
+SEARCH_BOOSTS: dict[str, float] = {
+    # How search weighs a page against others that match as well (the front matter's
+    # `search.boost`): the entries that say what a term is come first, then the evidence, then
+    # the pages that list or mention it. Keys are collection folders, plus two kinds of page.
+    "challenges": 4,
+    "steps": 4,
+    "solutions": 3,
+    "stages": 3,
+    "paper": 1,
+    "case-studies": 1,
+    "references": 0.3,
+    "industries": 0.5,  # an industry page lists its case studies and their challenges
+    "listing": 0.5,  # index pages, the matrix and the filter page
+    "editorial": 0.2,  # the editorial status page, which names every unconfirmed entry
+}
 
 PLURALS: dict[type[Entity], str] = {
     Stage: "Stages",
@@ -84,14 +105,6 @@ def html_attr(text: str) -> str:
     return html.escape(" ".join(text.split()), quote=False).replace('"', "&quot;")
 
 
-def first_sentence(text: str, limit: int = 200) -> str:
-    """The first sentence of a text (for meta descriptions), cut at ``limit`` characters."""
-    text = " ".join(text.split())
-    match = re.match(r"(.+?[.!?])(\s|$)", text)
-    sentence = match.group(1) if match else text
-    return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
-
-
 def relative(target: str, here: str) -> str:
     """The relative link from page ``here`` to page ``target`` (both ``.md`` paths)."""
     return posixpath.relpath(target, posixpath.dirname(here) or ".")
@@ -121,6 +134,7 @@ def make_env() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.add_extension("jinja2.ext.do")  # {% do rows.append(...) %} builds table rows
     install_gettext(env)  # every string a reader sees goes through _() (see kb/i18n.py)
     env.filters.update(
         link=link_to,
@@ -128,7 +142,9 @@ def make_env() -> jinja2.Environment:
         md=md_text,
         rel=relative,
         first_sentence=first_sentence,
+        one_line=one_line,
         html_attr=html_attr,
+        link_formats=link_formats,
     )
     env.filters.update(
         bibtex=cite.bibtex,
@@ -144,22 +160,30 @@ def make_env() -> jinja2.Environment:
         page_path=page_path,
         api_path=cite.api_path,
         SITE=None,
+        COUNTS={},
+        SEARCH_BOOSTS=SEARCH_BOOSTS,
         RETIRED_STATUSES=models.RETIRED_STATUSES,
         SITE_URL=None,
     )
     return env
 
 
-def render_site(corpus: Corpus, site: Site | None = None) -> dict[str, str]:
+def render_site(
+    corpus: Corpus, site: Site | None = None, history: History | None = None
+) -> dict[str, str]:
     """Every generated page of the site, keyed by its path under ``docs/``.
 
     With ``site``, entry pages also get a "Cite this entry" section, a link to their JSON
     document, schema.org JSON-LD (``jsonld`` in the front matter, printed by the theme) and
-    absolute permalinks to copy; without it, permalinks are relative.
+    absolute permalinks to copy; without it, permalinks are relative. ``history`` (read by
+    :func:`kb.history.read_history`) dates each entry and fills the Changes page; without it,
+    pages say that the history is unavailable.
     """
+    history = history or History(unavailable="not-read")
     env = make_env()
     env.globals["SITE"] = site
     env.globals["SITE_URL"] = site.url if site else None
+    env.globals["COUNTS"] = _listing_counts(corpus)
     # A case study's industries, primary first (templates list them beside the case).
     env.globals["industries_of"] = lambda case: corpus.targets(case, Industry, "industries")
     pages: dict[str, str] = {}
@@ -182,7 +206,12 @@ def render_site(corpus: Corpus, site: Site | None = None) -> dict[str, str]:
             **_index_context(corpus, model),
         )
         for item in corpus.all(model):
-            context = dict(item=item, source=corpus.path_of(item), **_CONTEXT[model](corpus, item))
+            context = dict(
+                item=item,
+                source=corpus.path_of(item),
+                history=history.for_page(page_sources_of(corpus, item)),
+                **_CONTEXT[model](corpus, item),
+            )
             if not item.retired:
                 emit(page_path(item), template, **context)
                 continue
@@ -193,13 +222,24 @@ def render_site(corpus: Corpus, site: Site | None = None) -> dict[str, str]:
                 "tombstone.md.j2",
                 item=item,
                 source=corpus.path_of(item),
+                history=context["history"],
                 successors=[corpus.get(model, i) for i in item.replaced_by],
                 sections=former,
             )
     emit("retired.md", "retired.md.j2", retired=corpus.retired())
-    for path, text in {**find_pages(corpus, env), **tool_pages(corpus, env)}.items():
+    generated = (
+        find_pages(corpus, env) | tool_pages(corpus, env) | changes_pages(corpus, history, env)
+    )
+    for path, text in generated.items():
+        pages[path] = _BLANK_RUNS.sub("\n\n", text).strip("\n") + "\n"
+    for path, text in assess_pages(corpus, env, site).items():
         pages[path] = _BLANK_RUNS.sub("\n\n", text).strip("\n") + "\n"
     return dict(sorted(pages.items()))
+
+
+def page_sources_of(corpus: Corpus, entity: Entity) -> list[str]:
+    """The data files an entity's page is built from (its history is theirs), root-relative."""
+    return [corpus.path_of(entity)]
 
 
 def page_sources(corpus: Corpus) -> dict[str, str]:
@@ -233,6 +273,17 @@ def write_pages(pages: dict[str, str], out_dir: Path) -> list[str]:
             if path.relative_to(out_dir).as_posix() not in pages:
                 path.unlink()
     return written
+
+
+def _listing_counts(corpus: Corpus) -> dict[str, dict[str, int]]:
+    """``{challenge id: {"cases": n, "solutions": n}}``, for the columns of listing tables."""
+    return {
+        c.id: {
+            "cases": len(corpus.referrers(c, CaseStudy, "challenges")),
+            "solutions": len(corpus.referrers(c, Solution, "challenges")),
+        }
+        for c in corpus.live(Challenge)
+    }
 
 
 def _index_context(corpus: Corpus, model: type[Entity]) -> dict[str, Any]:

@@ -17,10 +17,6 @@
     return node;
   }
 
-  function plural(n, one, many) {
-    return n + " " + (n === 1 ? one : many);
-  }
-
   /* The selection as {facet id: Set of option ids}, keeping only known options. */
   function readSelection(facets, search) {
     const params = new URLSearchParams(search);
@@ -59,54 +55,94 @@
     return item.placements.some((p) => joint.every((f) => selection[f.id].has(p[f.id])));
   }
 
-  function build(root, index, siteRoot) {
+  /* "{n} results" in the page's language: strings come from the page (#kb-explore-strings). */
+  function count(forms, n) {
+    return (n === 1 ? forms.one : forms.other).replace("{n}", n);
+  }
+
+  /* Facets open on a wide screen; on a phone only those with a ticked box, so results stay near. */
+  const WIDE = "(min-width: 45em)";
+
+  function build(root, index, siteRoot, strings) {
     const facets = index.facets;
     const selection = readSelection(facets, window.location.search);
-    const labels = {};
-    for (const facet of facets) {
-      labels[facet.id] = Object.fromEntries(facet.options.map((o) => [o.id, o.label]));
-    }
+    const byId = new Map(index.items.map((item) => [item.id, item]));
+    const collection = facets.find((f) => f.id === "collection");
+    const plurals = collection ? Object.fromEntries(collection.options.map((o) => [o.id, o.label])) : {};
 
-    const form = el("form", { class: "kb-explore__form", "aria-label": "Filters" });
+    // The bar stays in view (sticky): the live count answers every tick wherever the box is.
+    const bar = el("div", { class: "kb-explore__bar" });
+    const status = el("p", { class: "kb-explore__count", role: "status", "aria-live": "polite" });
+    const jump = el("a", { class: "kb-explore__jump", href: "#kb-explore-results" }, strings.show);
+    const clear = el("button", { type: "button", class: "md-button kb-explore__clear" }, strings.clear);
+    bar.append(status, jump, clear);
+
+    const form = el("form", { class: "kb-explore__form", "aria-label": strings.filters });
     form.addEventListener("submit", (event) => event.preventDefault());
     const counts = {};
+    const ticked = {};
+    const wide = window.matchMedia(WIDE).matches;
     for (const facet of facets) {
-      const fieldset = el("fieldset", { class: "kb-explore__facet", "data-facet": facet.id });
-      fieldset.append(el("legend", {}, facet.label));
+      const details = el("details", { class: "kb-explore__facet", "data-facet": facet.id });
+      const summary = el("summary", {}, facet.label + " ");
+      ticked[facet.id] = el("span", { class: "kb-explore__ticked" });
+      summary.append(ticked[facet.id]);
+      const fieldset = el("fieldset");
+      fieldset.append(el("legend", { class: "kb-explore__legend" }, facet.label));
       if (facet.hint) fieldset.append(el("p", { class: "kb-explore__hint" }, facet.hint));
       for (const option of facet.options) {
         const label = el("label");
         const box = el("input", { type: "checkbox", name: facet.id, value: option.id });
         box.checked = selection[facet.id].has(option.id);
-        const count = el("span", { class: "kb-explore__option-count" });
-        counts[facet.id + "=" + option.id] = count;
-        label.append(box, " " + option.label + " ", count);
+        const n = el("span", { class: "kb-explore__option-count" });
+        counts[facet.id + "=" + option.id] = n;
+        label.append(box, " " + option.label + " ", n);
         fieldset.append(label);
       }
-      form.append(fieldset);
+      details.append(summary, fieldset);
+      details.open = wide || selection[facet.id].size > 0;
+      form.append(details);
     }
-    const clear = el("button", { type: "button", class: "md-button kb-explore__clear" }, "Clear all filters");
-    const status = el("p", { class: "kb-explore__count", role: "status", "aria-live": "polite" });
+
+    const results = el("section", { class: "kb-explore__found", id: "kb-explore-results", "aria-label": strings.results_label });
     const list = el("ul", { class: "kb-explore__results" });
-    root.append(form, clear, status, list);
+    const empty = el("p", { class: "kb-explore__empty", hidden: "" }, strings.none);
+    results.append(list, empty);
+    root.append(bar, form, results);
+
+    function link(item) {
+      return el("a", { href: new URL(item.url, siteRoot).href }, item.title);
+    }
+
+    function render(item) {
+      const kind = item.values.collection[0];
+      const li = el("li", { "data-id": item.id, "data-collection": kind });
+      const type = item.type || (strings.types || {})[kind] || plurals[kind] || kind;
+      const meta = el("span", { class: "kb-explore__meta" }, [type, item.where, item.detail].filter(Boolean).join(" · "));
+      li.append(link(item), " ", meta);
+      if (item.summary) li.append(el("p", { class: "kb-explore__summary" }, item.summary));
+      // The challenges a case study illustrates or a solution addresses (the challenge facet).
+      const related = (item.values.challenge || [])
+        .filter((id) => id !== item.id)
+        .map((id) => byId.get(id))
+        .filter(Boolean);
+      if (related.length) {
+        const p = el("p", { class: "kb-explore__related" }, ((strings.related || {})[kind] || "") + " ");
+        related.forEach((other, i) => p.append(i ? ", " : "", link(other)));
+        li.append(p);
+      }
+      return li;
+    }
 
     function update() {
       const found = index.items.filter((item) => matches(item, facets, selection));
-      const nodes = found.map((item) => {
-        const li = el("li", { "data-id": item.id, "data-collection": item.values.collection[0] });
-        const link = el("a", { href: new URL(item.url, siteRoot).href }, item.title);
-        const meta = el("span", { class: "kb-explore__meta" }, [item.type, item.where, item.detail].filter(Boolean).join(" · "));
-        li.append(link, " ", meta);
-        return li;
-      });
-      list.replaceChildren(...nodes);
-      // One count per collection, labelled from the index (the collection facet's options).
-      const byCollection = labels.collection || {};
-      status.textContent =
-        plural(found.length, "result", "results") + ": " +
-        Object.entries(byCollection)
-          .map(([id, label]) => label + " " + found.filter((i) => i.values.collection[0] === id).length)
-          .join(", ") + ".";
+      list.replaceChildren(...found.map(render));
+      empty.hidden = found.length > 0;
+      const per = Object.keys(plurals)
+        .map((id) => [plurals[id], found.filter((i) => i.values.collection[0] === id).length])
+        .filter(([, n]) => n > 0)
+        .map(([label, n]) => label + ": " + n);
+      status.textContent = count(strings.results, found.length) + (per.length ? " (" + per.join(" · ") + ")" : "");
       // Each option's count: what this facet would show with that option alone ticked.
       for (const facet of facets) {
         for (const option of facet.options) {
@@ -114,7 +150,10 @@
           const n = index.items.filter((item) => matches(item, facets, alone)).length;
           counts[facet.id + "=" + option.id].textContent = "(" + n + ")";
         }
+        const k = selection[facet.id].size;
+        ticked[facet.id].textContent = k ? strings.ticked.replace("{n}", k) : "";
       }
+      clear.disabled = !facets.some((f) => selection[f.id].size);
       const url = window.location.pathname + queryString(facets, selection) + window.location.hash;
       window.history.replaceState(window.history.state, "", url);
     }
@@ -141,6 +180,7 @@
     root.dataset.state = "loading";
     const link = document.getElementById("kb-facets-link");
     const fallback = document.getElementById("kb-explore-fallback");
+    const strings = JSON.parse(root.dataset.kbStrings);
     const indexUrl = new URL(link.getAttribute("href"), window.location.href);
     fetch(indexUrl)
       .then((response) => {
@@ -149,10 +189,10 @@
       })
       .then((index) => {
         if (fallback) fallback.hidden = true;
-        build(root, index, new URL("../", indexUrl)); // the index lives in assets/
+        build(root, index, new URL("../", indexUrl), strings); // the index lives in assets/
       })
       .catch((error) => {
-        root.append(el("p", { role: "alert" }, "The filter index could not be loaded (" + error.message + ")."));
+        root.append(el("p", { role: "alert" }, strings.failed.replace("{error}", error.message)));
       });
   }
 

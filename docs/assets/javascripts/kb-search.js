@@ -1,0 +1,95 @@
+/* Search tuning on top of Material's search worker (lunr), loaded before Material's bundle so that
+ * the worker it creates is this subclass (overrides/main.html):
+ *
+ * 1. Word forms: every plain word of a query is cut to a light stem, which Material searches as a
+ *    prefix, so "testing" also finds "tests", "explainable" finds "explainability" and "labelling"
+ *    finds "labeling". Words with other characters ("CI/CD", "+must", "title:x") pass unchanged.
+ * 2. A query of several words lists first the pages where one section matches every word; within
+ *    each group Material's order stands (its score, weighed by each page's search boost).
+ *
+ * Both act on the worker's messages (QUERY = 2 out, RESULT = 3 back), as Material's own main
+ * thread sees them; what the reader types never leaves the browser.
+ */
+(function () {
+  "use strict";
+  var Native = window.Worker;
+  if (!Native) return;
+  var QUERY = 2;
+  var RESULT = 3;
+
+  // Longest first; a cut must leave four letters, or the word stays whole.
+  var SUFFIXES = ["ability", "ibility", "ations", "ation", "ities", "ity", "able", "ible",
+    "ings", "ing", "ies", "ied", "ed", "es", "s"];
+
+  function stem(word) {
+    var lower = word.toLowerCase();
+    for (var i = 0; i < SUFFIXES.length; i++) {
+      var suffix = SUFFIXES[i];
+      if (lower.length - suffix.length < 4 || lower.slice(-suffix.length) !== suffix) continue;
+      var base = lower.slice(0, -suffix.length);
+      // "labell(ing)" -> "label", "stopp(ed)" -> "stop"
+      if (/(bb|dd|gg|ll|mm|nn|pp|rr|tt)$/.test(base) && base.length > 4) base = base.slice(0, -1);
+      return base;
+    }
+    return word;
+  }
+
+  /* The query the worker receives for the text in the search box. */
+  function rewrite(query) {
+    return query.split(/(\s+)/).map(function (part) {
+      return /^[A-Za-z]+$/.test(part) ? stem(part) : part;
+    }).join("");
+  }
+
+  function matchesAll(group) {
+    return group.some(function (doc) {
+      var terms = Object.keys(doc.terms || {});
+      return terms.length > 0 && terms.every(function (t) { return doc.terms[t]; });
+    });
+  }
+
+  function rerank(data) {
+    if (!data || data.type !== RESULT || !data.data || !Array.isArray(data.data.items)) return data;
+    var ranked = data.data.items.map(function (group, i) {
+      return { group: group, all: matchesAll(group) ? 0 : 1, i: i };
+    });
+    ranked.sort(function (a, b) { return a.all - b.all || a.i - b.i; });
+    var result = Object.assign({}, data.data, { items: ranked.map(function (r) { return r.group; }) });
+    return { type: data.type, data: result };
+  }
+
+  var wrappers = new WeakMap();
+
+  window.Worker = class extends Native {
+    postMessage(message) {
+      var rest = Array.prototype.slice.call(arguments, 1);
+      if (message && message.type === QUERY && typeof message.data === "string") {
+        message = { type: QUERY, data: rewrite(message.data) };
+      }
+      return super.postMessage.apply(this, [message].concat(rest));
+    }
+
+    addEventListener(type, listener, options) {
+      if (type !== "message" || typeof listener !== "function") {
+        return super.addEventListener(type, listener, options);
+      }
+      var wrapper = wrappers.get(listener);
+      if (!wrapper) {
+        wrapper = function (event) {
+          var data = rerank(event.data);
+          return listener.call(this, data === event.data ? event : new MessageEvent("message", { data: data }));
+        };
+        wrappers.set(listener, wrapper);
+      }
+      return super.addEventListener(type, wrapper, options);
+    }
+
+    removeEventListener(type, listener, options) {
+      var wrapper = type === "message" ? wrappers.get(listener) : undefined;
+      return super.removeEventListener(type, wrapper || listener, options);
+    }
+  };
+
+  // The rewrite, for tests that watch the worker's messages (tests/find_helpers.py).
+  window.kbSearch = { query: rewrite };
+})();

@@ -1,0 +1,277 @@
+"""Team assessment without a browser: the file format, ``kb report`` and its golden reports.
+
+The same golden files are checked in chromium by tests/test_assess_browser.py, so the page and the
+command line are held to one set of answers. After an intended change of a report or a message,
+regenerate the reports with ``KB_UPDATE_GOLDENS=1 .venv/bin/pytest tests/test_assess.py`` and review
+the diff (a change of the corpus' titles, case studies or solutions changes them too); the
+messages of ``invalid.yaml`` are edited by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from assess_helpers import CASES, EXTENSIONS, FIXTURES, INVALID, case_bytes, kb_report
+from conftest import ROOT, SITE_URL
+from kb.assess import (
+    Assessment,
+    AssessmentError,
+    Change,
+    assessment_schema,
+    migrate,
+    page_data,
+    read_assessment,
+    report_strings,
+)
+from kb.cite import Site, project_version
+from kb.corpus import load_corpus
+from kb.render import make_env
+
+UPDATE = os.environ.get("KB_UPDATE_GOLDENS") == "1"
+CONFIG = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+SITE = Site(
+    re.search(r"^site_name:\s*(.+)$", CONFIG, re.M)[1],  # type: ignore[index]
+    SITE_URL,
+    project_version(ROOT),
+)
+CORPUS = load_corpus(ROOT / "data")
+DATA = page_data(CORPUS, SITE)
+STRINGS = report_strings(make_env())
+
+
+@pytest.mark.parametrize("fmt", EXTENSIONS)
+@pytest.mark.parametrize("name", FIXTURES)
+def test_kb_report_prints_the_golden_report_of_each_fixture(name: str, fmt: str) -> None:
+    result = kb_report(CASES / f"{name}.json", fmt)
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stderr == b""
+    golden = CASES / f"{name}.{EXTENSIONS[fmt]}"
+    if UPDATE:
+        golden.write_bytes(result.stdout)
+    assert result.stdout == golden.read_bytes()
+
+
+def test_reports_escape_what_the_file_says() -> None:
+    md = (CASES / "team.md").read_text(encoding="utf-8")
+    html = (CASES / "team.html").read_text(encoding="utf-8")
+    csv = (CASES / "team.csv").read_bytes().decode("utf-8")
+    # The name holds a pipe, angle brackets and a hash; a note holds Markdown and a line break.
+    assert "# Payments ML \\| pre-launch review &lt;v2&gt; \\#3\n" in md
+    assert "\\*alerts\\* on \\[PSI\\] &gt; 0.2 \\| see &lt;runbook&gt; and the \\$budget" in md
+    assert "<runbook>" not in md
+    assert "<runbook>" not in html
+    assert "Payments ML | pre-launch review &lt;v2&gt; #3</h1>" in html
+    # A link's parentheses and pipe cannot end the Markdown link or the table cell early.
+    assert "(https://wiki.example.org/ml/drift_%28retraining%29%7Cplan)" in md
+    # A note that a spreadsheet would run as a formula is defused; line breaks stay in CSV.
+    assert '"\'=HYPERLINK(""http://attacker.example/"",""click"")"' in csv
+    assert "$budget & ~owners~ #ops" in csv
+    assert "\nand the" in csv
+    assert csv.startswith("\ufeff")
+    assert csv.count("\r\n") == 45
+
+
+def test_a_report_lists_assessed_challenges_the_chosen_table_does_not() -> None:
+    md = (CASES / "extras.md").read_text(encoding="utf-8")
+    extras = md.split("## Assessed, but not in the arXiv 2020 table\n", 1)[1]
+    assert "[Privacy-aware training]" in extras.split("## Worth reading next")[0]
+    assert "[Fairness and accountability]" in extras.split("## Worth reading next")[0]
+    assert "### [Privacy-aware training]" in extras
+    assert "[Concept drift]" not in extras.split("## Worth reading next")[0]
+    assert "# Untitled assessment\n" in md
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_fixtures_validate_against_the_published_schema(name: str) -> None:
+    schema = assessment_schema(SITE)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    document = json.loads((CASES / f"{name}.json").read_text(encoding="utf-8"))
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(document)) == []
+
+
+def test_the_schema_refuses_what_the_readers_refuse() -> None:
+    validator = jsonschema.Draft202012Validator(assessment_schema(SITE))
+    # Beyond a schema: the calendar (30 February), and a file size.
+    beyond = {"impossible-date.json", "too-large.json"}
+    checked = 0
+    for case in INVALID:
+        try:
+            document = json.loads(case_bytes(case))
+        except ValueError:
+            continue
+        if case["name"] in beyond or not isinstance(document, dict):
+            continue
+        assert list(validator.iter_errors(document)), case["name"]
+        checked += 1
+    assert checked >= 15
+
+
+@pytest.mark.parametrize("case", INVALID, ids=lambda c: c["name"])
+def test_a_bad_file_gets_one_clear_problem(case: dict[str, Any]) -> None:
+    with pytest.raises(AssessmentError) as info:
+        read_assessment(case_bytes(case), STRINGS)
+    got = str(info.value)
+    assert got == case["message"]
+    assert "\n" not in got
+    assert (info.value.line, info.value.column) == (case.get("line"), case.get("column"))
+
+
+def test_kb_report_on_a_bad_file_prints_one_line_and_exits_1(tmp_path: Path) -> None:
+    files = {
+        "truncated.json": b'{"format": "deploying-ml-kb-assessment", ',
+        "geojson.json": b'{"type": "FeatureCollection"}',
+        "huge.json": b" " * (1024 * 1024 + 1),
+    }
+    expected = {
+        "truncated.json": ":1:42: not valid JSON "
+        "(Expecting property name enclosed in double quotes)",
+        "geojson.json": ": not an assessment file of this knowledge base (format is null, "
+        'expected "deploying-ml-kb-assessment")',
+        "huge.json": ": the file is too large (1.0 MB; an assessment file is at most 1.0 MB)",
+        "missing.json": ": cannot read the file (No such file or directory)",
+        ".": ": cannot read the file (Is a directory)",
+    }
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+    for name, message in expected.items():
+        path = tmp_path / name
+        result = kb_report(path)
+        assert result.returncode == 1, name
+        assert result.stdout == b""
+        assert result.stderr.decode().splitlines() == [f"{path}{message}"]
+
+
+def test_kb_report_maps_a_renamed_challenge_and_says_so(tmp_path: Path) -> None:
+    old = json.loads((CASES / "extras.json").read_text(encoding="utf-8"))
+    old["table_version"] = "acm_2022"
+    old["challenges"] = {
+        "hardware-aware-optimisation": {"status": "watching", "note": "Pruning for phones"},
+        "no-longer-a-challenge": {"status": "facing"},
+    }
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(old), encoding="utf-8")
+    result = kb_report(path)
+    assert result.returncode == 0
+    assert result.stderr.decode().splitlines() == [
+        f"{path}: hardware-aware-optimisation is now “Hardware-aware optimization”: its entry "
+        "was moved there.",
+        f"{path}: no-longer-a-challenge is not a challenge of this knowledge base: its entry was "
+        "dropped.",
+    ]
+    row = f"[Hardware-aware optimization]({SITE_URL}challenges/"
+    row += "hardware-aware-optimization/) | ◐ Watching | Pruning for phones |  |"
+    assert row in result.stdout.decode()
+
+
+LIFECYCLE_DATA: dict[str, Any] = {
+    "challenges": {c: {} for c in ("kept", "merged-into", "half-a", "half-b", "renamed-now")},
+    "lifecycle": {
+        "retired": {
+            "merged-away": {"title": "Merged away", "replaced_by": ["merged-into"]},
+            "split-up": {"title": "Split up", "replaced_by": ["half-a", "half-b"]},
+            "withdrawn": {"title": "Withdrawn", "replaced_by": []},
+        },
+        "renamed": {"old-name": "renamed-now", "older-name": "merged-away"},
+    },
+}
+
+
+def test_migrate_maps_renamed_and_retired_entries_and_lists_every_change() -> None:
+    assessment = Assessment.model_validate(
+        {
+            "format": "deploying-ml-kb-assessment",
+            "format_version": 1,
+            "corpus": {"version": "0.0.1", "data_sha256": "1" * 64},
+            "table_version": "acm_2022",
+            "challenges": {
+                "kept": {"status": "mitigated"},
+                "half-a": {"status": "watching", "note": "set by hand"},
+                "split-up": {"status": "facing", "note": "old"},
+                "old-name": {"status": "not-relevant"},
+                "older-name": {"status": "facing", "link": "https://wiki.example.org/x"},
+                "withdrawn": {"status": "facing"},
+                "never-existed": {"status": "facing"},
+            },
+        }
+    )
+    migrated, changes = migrate(assessment, LIFECYCLE_DATA)
+    entries = {k: (v.status, v.note) for k, v in migrated.challenges.items()}
+    assert entries == {
+        "half-a": ("watching", "set by hand"),  # the file's own entry wins over a mapped one
+        "half-b": ("facing", "old"),
+        "kept": ("mitigated", ""),
+        "merged-into": ("facing", ""),  # a former ID of a retired entry reaches its successor
+        "renamed-now": ("not-relevant", ""),
+    }
+    assert list(migrated.challenges) == sorted(migrated.challenges)
+    assert changes == [
+        Change("never-existed", "unknown"),
+        Change("old-name", "renamed", ("renamed-now",)),
+        Change("older-name", "retired", ("merged-into",)),
+        Change("split-up", "retired", ("half-a", "half-b")),
+        Change("split-up", "conflict", ("half-a",)),
+        Change("withdrawn", "withdrawn"),
+    ]
+    unchanged, none = migrate(migrated, LIFECYCLE_DATA)
+    assert (unchanged, none) == (migrated, [])
+
+
+def test_page_data_has_both_tables_permanent_urls_and_the_lifecycle_map() -> None:
+    tables = {t["id"]: t for t in DATA["tables"]}
+    assert list(tables) == ["acm_2022", "arxiv_2020"]
+    assert DATA["default_table"] == "acm_2022"
+    listed = {
+        v: [c for stage in t["stages"] for step in stage["steps"] for c in step["challenges"]]
+        for v, t in tables.items()
+    }
+    assert (len(listed["acm_2022"]), len(listed["arxiv_2020"])) == (44, 38)
+    assert set(listed["acm_2022"]) == set(DATA["challenges"])
+    drift = DATA["challenges"]["concept-drift"]
+    assert drift["url"] == f"{SITE_URL}challenges/concept-drift/"
+    assert "bank-client-drift-2008-crisis" in drift["case_studies"]
+    assert DATA["solutions"]["alibi-detect"]["kind"] == "tool"
+    assert DATA["lifecycle"]["renamed"]["hardware-aware-optimisation"] == (
+        "hardware-aware-optimization"
+    )
+    assert re.fullmatch("[0-9a-f]{64}", DATA["site"]["data_sha256"])
+    assert DATA["fields"]["assessment"][0] == "$schema"
+
+
+@pytest.mark.slow
+def test_the_page_embeds_the_data_kb_report_reads(built_site: Path) -> None:
+    html = (built_site / "assess" / "index.html").read_text(encoding="utf-8")
+    found = {}
+    for name in ("data", "strings"):
+        match = re.search(
+            rf'<script type="application/json" id="kb-assess-{name}">([^<]*)</script>', html
+        )
+        assert match, name
+        found[name] = json.loads(match.group(1))
+    assert found["data"] == DATA
+    assert found["strings"] == STRINGS
+    # Without JavaScript the page still lists every challenge of each version, linked.
+    for table in DATA["tables"]:
+        section = html.split(f'data-version="{table["id"]}"', 1)[1].split("</table>", 1)[0]
+        ids = re.findall(r'data-challenge="([a-z0-9-]+)"', section)
+        assert ids == [c for s in table["stages"] for st in s["steps"] for c in st["challenges"]]
+        assert 'href="../challenges/concept-drift/"' in section
+
+
+@pytest.mark.slow
+def test_the_published_schema_is_the_models(built_site: Path) -> None:
+    published = json.loads((built_site / "api" / "schema" / "assessment.schema.json").read_text())
+    assert published == assessment_schema(SITE)
+    assert published["$id"] == DATA["schema_url"]
+
+
+@pytest.mark.slow
+def test_assess_page_is_in_the_nav_and_the_ledger(built_site: Path) -> None:
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<a href="assess/" class="md-tabs__link">\s*Assess\s*</a>', home)
+    assert "/assess/: {kind: index}" in (ROOT / "data" / "ledger.yaml").read_text("utf-8")

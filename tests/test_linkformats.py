@@ -1,0 +1,278 @@
+"""Copying links: every format parses back to the same link and title with a library for that
+markup, awkward titles included; in a real browser, the copy control and the section links.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import markdown
+import mwparserfromhell
+import pytest
+from asciidoc import api as asciidoc_api
+from conftest import ROOT, SITE_URL
+from docutils import nodes
+from docutils.core import publish_doctree
+from kb.corpus import load_corpus
+from kb.linkformats import FORMATS, link_formats
+
+CORPUS = load_corpus(ROOT / "data")
+SITE_NAME = "Deploying ML — Challenges Knowledge Base"
+
+AWKWARD = [
+    "Concept drift",
+    "Data [in] *production* _now_ `x`",
+    "R&D <b>bold</b> &amp; &#42; entities",
+    "Backslash \\ and pipe | and braces {x} and hash #1",
+    "Quotes \"double\" and 'single', it's",
+    "Arrows -> and dashes -- and dots... (C) (R)",
+    "Wiki ''italic'' '''bold''' [[link]] {{template}} ~~~~ __TOC__ [http://x y]",
+    "reST `interpreted` <angle> _target_ :role: |sub| **strong**",
+    "AsciiDoc link:x[y] +pass+ #mark# ^sup^ ~sub~ a,b=c *b* <<xref>>",
+    "Ünïcödé \u2013 en, em\u2014dash, 日本語のタイトル",
+    "Ends with an underscore_",
+    "]]> and </script> and <!-- comment -->",
+]
+URLS = [
+    "https://kb.example.org/challenges/concept-drift/",
+    "http://127.0.0.1:8000/kb/case-studies/a-b/",
+    "https://kb.example.org/odd_(path)/x_",
+]
+
+
+class Links(HTMLParser):
+    """``(href, text)`` of every link in an HTML fragment."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str]] = []
+        self._open: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self._open = [dict(attrs).get("href") or "", ""]
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self._open[1] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._open is not None:
+            self.links.append((self._open[0], self._open[1]))
+            self._open = None
+
+
+def html_links(html: str) -> list[tuple[str, str]]:
+    parser = Links()
+    parser.feed(html)
+    parser.close()
+    return parser.links
+
+
+def from_markdown(text: str) -> list[tuple[str, str]]:
+    return html_links(markdown.markdown(text))
+
+
+def from_asciidoc(text: str) -> list[tuple[str, str]]:
+    processor = asciidoc_api.AsciiDocAPI()
+    processor.options("--no-header-footer")
+    out = io.StringIO()
+    processor.execute(io.StringIO(text), out, backend="html5")
+    assert processor.messages == [], processor.messages
+    return html_links(out.getvalue())
+
+
+def from_rst(text: str) -> list[tuple[str, str]]:
+    tree = publish_doctree(text, settings_overrides={"report_level": 5, "halt_level": 5})
+    assert list(tree.findall(nodes.system_message)) == []
+    return [(ref.get("refuri", ""), ref.astext()) for ref in tree.findall(nodes.reference)]
+
+
+def from_mediawiki(text: str) -> list[tuple[str, str]]:
+    code = mwparserfromhell.parse(text)
+    return [
+        (str(link.url), link.title.strip_code() if link.title else "")
+        for link in code.filter_external_links()
+    ]
+
+
+PARSERS = {
+    "markdown": from_markdown,
+    "html": html_links,
+    "asciidoc": from_asciidoc,
+    "rst": from_rst,
+    "mediawiki": from_mediawiki,
+}
+
+
+def formats(title: str, url: str) -> dict[str, str]:
+    return link_formats(title, url, "Challenge", SITE_NAME)
+
+
+@pytest.mark.parametrize("url", URLS)
+@pytest.mark.parametrize("title", AWKWARD)
+@pytest.mark.parametrize("markup", list(PARSERS))
+def test_each_format_parses_back_to_the_same_link_and_title(
+    markup: str, title: str, url: str
+) -> None:
+    text = formats(title, url)[markup]
+    ((href, shown),) = PARSERS[markup](text)
+    assert unquote(href) == unquote(url)
+    assert shown == title
+
+
+@pytest.mark.parametrize("markup", list(PARSERS))
+def test_every_title_of_the_corpus_round_trips(markup: str) -> None:
+    entities = [e for folder in CORPUS.entities.values() for e in folder.values()]
+    assert len(entities) > 250
+    for entity in entities:
+        url = f"{SITE_URL}{entity.folder}/{entity.id}/"
+        assert PARSERS[markup](formats(entity.title, url)[markup]) == [(url, entity.title)]
+
+
+def test_plain_titles_stay_readable_in_every_format() -> None:
+    url = "https://kb.example.org/challenges/concept-drift/"
+    assert formats("Concept drift", url) == {
+        "url": url,
+        "markdown": f"[Concept drift]({url})",
+        "html": f'<a href="{url}">Concept drift</a>',
+        "asciidoc": f"link:{url}[Concept drift]",
+        "rst": f"`Concept drift <{url}>`__",
+        "mediawiki": f"[{url} Concept drift]",
+        "citation": f"“Concept drift” (challenge). In: {SITE_NAME}. {url}",
+    }
+    assert list(formats("x", url)) == list(FORMATS)
+
+
+def test_the_parsers_notice_a_broken_link() -> None:
+    """The round trip can fail: unescaped markup changes the title each parser reads."""
+    url = "https://kb.example.org/x/"
+    assert from_markdown(f"[a *b* c]({url})") != [(url, "a *b* c")]
+    assert from_asciidoc(f"link:{url}[a -> b]") != [(url, "a -> b")]
+    assert from_rst(f"`a\\b <{url}>`__") != [(url, "a\\b")]
+    assert from_mediawiki(f"[{url} a ''b'' c]") != [(url, "a ''b'' c")]
+
+
+# In a real browser -------------------------------------------------------------------------
+
+HEADINGS = ".md-content :is(h1, h2, h3, h4, h5, h6):has(> .headerlink)"
+
+
+def clipboard_text(page: Any) -> str:
+    text: str = page.evaluate("navigator.clipboard.readText()")
+    return text
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("rel", ["challenges/concept-drift/", "about/", "changes/"])
+def test_every_section_heading_shows_a_copy_link_control_without_hover(
+    page: Any, served_site: str, rel: str
+) -> None:
+    page.goto(served_site + rel)
+    page.mouse.move(0, 0)
+    headings = page.locator(HEADINGS)
+    page.wait_for_selector(".kb-section-copy")
+    assert headings.count() >= 1
+    for i in range(headings.count()):
+        heading = headings.nth(i)
+        button = heading.locator(".kb-section-copy")
+        assert button.count() == 1, heading.inner_text()
+        assert button.is_visible()
+        box = button.bounding_box()
+        assert box["width"] >= 24  # a target a finger can hit
+        assert box["height"] >= 24
+        for control in (button, heading.locator(".headerlink")):
+            assert control.evaluate("e => getComputedStyle(e).opacity") == "1"
+        name = button.get_attribute("aria-label")
+        assert name.startswith("Copy link to section: ")
+        assert name.removeprefix("Copy link to section: ") in heading.inner_text()
+
+
+@pytest.mark.browser
+def test_section_link_copies_by_keyboard(page: Any, served_site: str) -> None:
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(served_site + "challenges/concept-drift/")
+    page.wait_for_selector(".kb-section-copy")
+    target = page.locator("#solutions .kb-section-copy")
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        if target.evaluate("e => e === document.activeElement"):
+            break
+    else:
+        pytest.fail("the section link control of #solutions is not reachable with Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.getElementById('kb-section-status')?.textContent")
+    assert clipboard_text(page) == f"{SITE_URL}challenges/concept-drift/#solutions"
+    assert page.locator("#kb-section-status").inner_text() == "Link to “Solutions” copied"
+    page.locator("#references .kb-section-copy").focus()
+    page.keyboard.press("Space")
+    page.wait_for_function("() => document.getElementById('kb-section-status').textContent")
+    page.wait_for_function(
+        "u => navigator.clipboard.readText().then(t => t === u)",
+        arg=f"{SITE_URL}challenges/concept-drift/#references",
+    )
+
+
+@pytest.mark.browser
+def test_section_link_copies_by_touch(browser: Any, served_site: str) -> None:
+    context = browser.new_context(
+        has_touch=True, is_mobile=True, viewport={"width": 390, "height": 800}
+    )
+    try:
+        context.grant_permissions(["clipboard-read", "clipboard-write"])
+        tab = context.new_page()
+        tab.goto(served_site + "about/")
+        button = tab.locator(".md-content h2 .kb-section-copy").first
+        button.tap()
+        heading_id = button.evaluate("e => e.closest('[id]').id")
+        tab.wait_for_function("() => document.getElementById('kb-section-status')?.textContent")
+        assert clipboard_text(tab) == f"{SITE_URL}about/#{heading_id}"
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_citations_wrap_and_their_copy_button_covers_no_text(page: Any, served_site: str) -> None:
+    page.set_viewport_size({"width": 800, "height": 900})
+    page.goto(served_site + "challenges/concept-drift/")
+    blocks = page.locator("pre:has(> code.kb-cite)")
+    assert blocks.count() == 2
+    for i in range(blocks.count()):
+        block = blocks.nth(i)
+        block.scroll_into_view_if_needed()
+        block.locator(".md-code__nav").wait_for()
+        layout = block.evaluate(
+            """pre => {
+              const code = pre.querySelector("code");
+              const button = pre.querySelector(".md-code__nav");
+              const style = getComputedStyle(code);
+              const box = code.getBoundingClientRect();
+              const text = box.right - parseFloat(style.paddingRight);
+              return {scroll: code.scrollWidth, client: code.clientWidth,
+                      textRight: text, buttonLeft: button.getBoundingClientRect().left,
+                      lines: Math.round(box.height / parseFloat(style.lineHeight))};
+            }"""
+        )
+        assert layout["scroll"] <= layout["client"], "the citation scrolls sideways"
+        assert layout["textRight"] <= layout["buttonLeft"], "the copy button covers text"
+    assert (
+        blocks.first.evaluate("pre => pre.querySelector('code').getBoundingClientRect().height")
+        > 60
+    )
+
+
+def test_copy_formats_on_every_entry_page_match_the_generator(built_site: Path) -> None:
+    for folder in CORPUS.entities.values():
+        for entity in folder.values():
+            if entity.retired:
+                continue
+            html = (built_site / entity.folder / entity.id / "index.html").read_text()
+            start = html.index('<script class="kb-permalink__formats" type="application/json">')
+            body = html[html.index(">", start) + 1 : html.index("</script>", start)]
+            url = f"{SITE_URL}{entity.folder}/{entity.id}/"
+            assert json.loads(body) == link_formats(entity.title, url, entity.label, SITE_NAME)

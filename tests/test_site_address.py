@@ -1,0 +1,88 @@
+"""The site's address comes from where it is deployed (KB_SITE_URL, KB_REPO_URL), not from a file.
+
+A second build of the real project at another address must differ from the session's build in
+its absolute URLs and in nothing else.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO_URL, ROOT, SITE_URL
+from kb.cli import _site_info
+
+pytestmark = pytest.mark.slow
+
+OTHER_SITE = "https://kb.example.net/"
+OTHER_REPO = "https://git.example.net/fork/kb"
+
+
+def files(site: Path) -> dict[str, bytes]:
+    """Every file of a build; compressed ones decompressed, so their text can be compared."""
+    found = {}
+    for path in site.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            found[path.relative_to(site).as_posix()] = (
+                gzip.decompress(data) if path.suffix == ".gz" else data
+            )
+    return found
+
+
+@pytest.fixture(scope="module")
+def elsewhere(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real project built for another address and another repository."""
+    site = tmp_path_factory.mktemp("elsewhere") / "site"
+    env = dict(os.environ, KB_SITE_URL=OTHER_SITE, KB_REPO_URL=OTHER_REPO)
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def test_another_address_changes_every_absolute_url_and_nothing_else(
+    built_site: Path, elsewhere: Path
+) -> None:
+    here, there = files(built_site), files(elsewhere)
+    assert sorted(here) == sorted(there)
+    assert SITE_URL != OTHER_SITE
+    moved = 0
+    for name, data in here.items():
+        expected = data.replace(SITE_URL.encode(), OTHER_SITE.encode()).replace(
+            REPO_URL.encode(), OTHER_REPO.encode()
+        )
+        assert there[name] == expected, name
+        assert SITE_URL.encode() not in there[name], name
+        moved += expected != data
+    assert moved > 300  # pages, sitemap, robots.txt, feed, api/: the address is everywhere
+    assert f"Sitemap: {OTHER_SITE}sitemap.xml" in there["robots.txt"].decode()
+    page = there["challenges/concept-drift/index.html"].decode()
+    assert f'<link rel="canonical" href="{OTHER_SITE}challenges/concept-drift/">' in page
+    assert f'<meta property="og:url" content="{OTHER_SITE}challenges/concept-drift/">' in page
+    assert f"{OTHER_REPO}/edit/main/data/challenges/concept-drift.yaml" in page
+
+
+def test_the_cli_reads_the_address_as_mkdocs_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KB_SITE_URL", raising=False)
+    monkeypatch.delenv("KB_REPO_URL", raising=False)
+    local = _site_info()
+    assert local.url == "http://127.0.0.1:8000/"  # clearly local, the address of `make serve`
+    assert local.repo_url
+    monkeypatch.setenv("KB_SITE_URL", "https://wiki.example.org/kb")  # no trailing slash
+    monkeypatch.setenv("KB_REPO_URL", OTHER_REPO)
+    deployed = _site_info()
+    assert deployed.url == "https://wiki.example.org/kb/"
+    assert deployed.repo_url == OTHER_REPO
+    assert deployed.history_url("data/x.yaml") == f"{OTHER_REPO}/commits/main/data/x.yaml"
+    assert _site_info("https://given.example/").url == "https://given.example/"
