@@ -13,7 +13,8 @@ import pytest
 import yaml
 from conftest import ROOT
 from kb.cli import main
-from kb.corpus import FOLDERS, PLACEHOLDER, load_corpus
+from kb.corpus import FOLDERS, load_corpus
+from kb.diagnostics import PLACEHOLDER
 from kb.sources import Loc, Source, read_source
 
 NEW_ID = "kb-new-example"

@@ -32,12 +32,19 @@ from kb.assess import (
 from kb.bundle import write_zip
 from kb.changes import changes_feed
 from kb.cite import Site, edit_branch, project_version
-from kb.corpus import FOLDERS, PLACEHOLDER, Corpus, load_corpus
-from kb.diagnostics import CorpusError, format_diagnostics
+from kb.corpus import FOLDERS, Corpus, load_corpus
+from kb.diagnostics import PLACEHOLDER, CorpusError, format_diagnostics
 from kb.export import export_files, write_files
 from kb.find import find_assets
 from kb.history import read_history
-from kb.i18n import EDITIONS, LANGUAGES
+from kb.i18n import (
+    EDITIONS,
+    LANGUAGES,
+    LOCALES,
+    python_strings,
+    template_strings,
+    update_catalog,
+)
 from kb.ledger import (
     LEDGER,
     LedgerError,
@@ -89,6 +96,10 @@ def main(argv: list[str] | None = None) -> int:
     translate.add_argument(
         "--missing", action="store_true", help="start every entry that has no translation yet"
     )
+    strings = commands.add_parser(
+        "strings", help="add the interface strings a language's catalog lacks (kb/locales/)"
+    )
+    strings.add_argument("language", choices=sorted(LANGUAGES), help="language code")
     new = commands.add_parser("new", help="write the skeleton of a new entry, to fill in")
     new.add_argument("collection", help="its collection: " + ", ".join(FOLDERS))
     new.add_argument("id", help="its permanent ID, kebab-case: the file name and the URL")
@@ -100,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--site-url", help="public root URL of the permanent links")
     args = parser.parse_args(argv)
 
+    if args.command == "strings":
+        return _strings(args.language)
     if args.command == "schema":
         return _schema(args.data / "schema", check=args.check)
     if args.command == "new":
@@ -152,6 +165,19 @@ def main(argv: list[str] | None = None) -> int:
     data_files = export_files(corpus, site_info) | assess_files(site_info)
     written = write_files(data_files, args.out)
     print(f"{len(data_files)} open-data files in {args.out / 'api'} ({len(written)} changed)")
+    return 0
+
+
+def _strings(language: str) -> int:
+    """Bring a language's interface catalog up to date with the templates and the code."""
+    env = make_env()
+    wanted = template_strings(env, [ROOT / "scripts" / "kb" / "templates", ROOT / "overrides"])
+    wanted |= python_strings(ROOT / "scripts" / "kb")
+    path = LOCALES / f"{language}.yaml"
+    added, unused = update_catalog(path, wanted, PLACEHOLDER)
+    print(f"{path}: {len(wanted)} strings, {added} added as {PLACEHOLDER!r}")
+    for text in unused:
+        print(f"{path}: {text!r} is no longer used (remove it, or update it if it was renamed)")
     return 0
 
 

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import pydantic
 
-from kb.diagnostics import CorpusError, Diagnostic, did_you_mean
+from kb.diagnostics import PLACEHOLDER, CorpusError, Diagnostic, did_you_mean
 from kb.i18n import LANGUAGES
 from kb.lifecycle import check_lifecycle, reference_problem
 from kb.models import (
@@ -40,8 +40,6 @@ E = TypeVar("E", bound=Entity)
 M = TypeVar("M", bound=Strict)
 
 FOLDERS = {model.folder: model for model in MODELS}
-PLACEHOLDER = "FILL IN"
-"""How every value that ``kb new`` leaves to fill begins; ``check`` reports any left."""
 EXTRA_FOLDERS = {"schema", *LANGUAGES}  # generated JSON Schema and translations
 
 

@@ -6,6 +6,10 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+PLACEHOLDER = "FILL IN"
+"""How every value a generated skeleton leaves to fill begins (``kb new``, ``kb translate``,
+``kb strings``); ``check`` reports any left."""
+
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:

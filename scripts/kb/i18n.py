@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import yaml
 
-from kb.diagnostics import CorpusError, Diagnostic
+from kb.diagnostics import PLACEHOLDER, CorpusError, Diagnostic
 from kb.sources import Source, read_source
 
 SOURCE_LANGUAGE = "en"
@@ -95,6 +96,10 @@ def _check_catalog(source: Source, code: str) -> list[Diagnostic]:
                     f"{sorted(wanted)}",
                 )
             )
+        elif translated.startswith(PLACEHOLDER):
+            problems.append(
+                source.at((english,), f"{english!r}: still the placeholder {PLACEHOLDER!r}")
+            )
         elif code == "ja" and (gap := folded_gap(translated)):
             problems.append(
                 source.at(
@@ -127,3 +132,71 @@ def install_gettext(env: jinja2.Environment, catalog: Mapping[str, str] | None =
         env.add_extension("jinja2.ext.i18n")
     gettext, ngettext = gettext_functions(catalog)
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+
+
+# Extraction: which strings the interface shows ---------------------------------------------
+
+_PY_CALL = ("N_", "_", "gettext")
+
+
+def template_strings(env: jinja2.Environment, folders: list[Path]) -> dict[str, str]:
+    """``{English string: where it is used}`` for every ``_()`` of the templates in ``folders``."""
+    found: dict[str, str] = {}
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.suffix not in {".j2", ".html", ".xml", ".json"} or not path.is_file():
+                continue
+            source = path.read_text(encoding="utf-8")
+            for line, _function, message in env.extract_translations(source):  # type: ignore[attr-defined]
+                for text in message if isinstance(message, tuple) else (message,):
+                    if isinstance(text, str):
+                        found.setdefault(text, f"{path.name}:{line}")
+    return found
+
+
+def python_strings(folder: Path) -> dict[str, str]:
+    """``{English string: where}`` for every ``N_("...")`` or ``_("...")`` in ``folder/*.py``."""
+    import ast  # only the extraction tools need it
+
+    found: dict[str, str] = {}
+    for path in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in _PY_CALL
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                found.setdefault(node.args[0].value, f"{path.name}:{node.lineno}")
+    return found
+
+
+def update_catalog(path: Path, wanted: dict[str, str], placeholder: str) -> tuple[int, list[str]]:
+    """Add every wanted string missing from the catalog at ``path`` (as ``placeholder``).
+
+    Returns:
+        How many strings were added, and the catalog's strings that nothing uses any more (they
+        are kept: a person decides whether a string was renamed or is gone).
+    """
+    existing: dict[str, str] = {}
+    if path.is_file():
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        existing = {str(k): str(v) for k, v in loaded.items()}
+    added = [s for s in wanted if s not in existing]
+    merged = existing | {s: placeholder for s in added}
+    header = (
+        "# Interface strings of this edition: English (as written in the templates and in N_() "
+        "calls)\n# -> translation. `kb strings <code>` adds new strings as the placeholder; "
+        "`kb check` lists any left.\n"
+    )
+    body = yaml.safe_dump(
+        dict(sorted(merged.items(), key=lambda kv: kv[0].lower())),
+        allow_unicode=True,
+        sort_keys=False,
+        width=10_000,
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(header + body, encoding="utf-8")
+    return len(added), sorted(set(existing) - set(wanted))

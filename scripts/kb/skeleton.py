@@ -19,8 +19,8 @@ from typing import Any, Literal
 
 import pydantic
 
-from kb.corpus import FOLDERS, PATTERN_HINTS, PLACEHOLDER
-from kb.diagnostics import Diagnostic, did_you_mean
+from kb.corpus import FOLDERS, PATTERN_HINTS
+from kb.diagnostics import PLACEHOLDER, Diagnostic, did_you_mean
 from kb.ledger import LEDGER, read_ledger
 from kb.lifecycle import url_of
 from kb.models import Entity, Prompted, RefTo, Slug, Strict, check_prose

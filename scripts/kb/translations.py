@@ -24,8 +24,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints, create_model
 from pydantic.fields import FieldInfo
 
-from kb.corpus import FOLDERS, PLACEHOLDER, Corpus, Ref, validate_source
-from kb.diagnostics import CorpusError, Diagnostic, did_you_mean
+from kb.corpus import FOLDERS, Corpus, Ref, validate_source
+from kb.diagnostics import PLACEHOLDER, CorpusError, Diagnostic, did_you_mean
 from kb.i18n import LANGUAGES, folded_gap
 from kb.models import (
     MODELS,
