@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kb.models import CaseStudy, Entity, PaperSection, Reference, Solution
+from kb.i18n import untranslated
+from kb.models import COLLECTION_NAMES, CaseStudy, Entity, PaperSection, Reference, Solution
 
 AUTHOR = "The Deploying ML KB contributors"
 """Who the knowledge base is credited to (also the author in CITATION.cff)."""
@@ -155,12 +157,24 @@ def survey_citation() -> str:
     )
 
 
-def cite_text(entity: Entity, site: Site) -> str:
-    """A plain-text citation of an entry of the knowledge base."""
-    return (
-        f'{AUTHOR}. "{entity.title}" ({entity.label.lower()}). {site.name}, '
-        f"version {site.version}. {site.page_url(entity)}. Based on: {survey_citation()}."
+def cite_text(entity: Entity, site: Site, gettext: Callable[[str], str] = untranslated) -> str:
+    """A plain-text citation of an entry of the knowledge base, in ``gettext``'s language.
+
+    The survey keeps its own (English) citation, as every reference keeps its original title.
+    """
+    pattern = gettext(
+        '%(author)s. "%(title)s" (%(kind)s). %(site)s, version %(version)s. %(url)s. '
+        "Based on: %(survey)s."
     )
+    return pattern % {
+        "author": AUTHOR,
+        "title": entity.title,
+        "kind": gettext(entity.label).lower(),
+        "site": site.name,
+        "version": site.version,
+        "url": site.page_url(entity),
+        "survey": survey_citation(),
+    }
 
 
 def entry_bibtex(entity: Entity, site: Site) -> str:
@@ -202,13 +216,19 @@ def survey_json_ld() -> dict[str, Any]:
     }
 
 
-def json_ld(entity: Entity, site: Site, modified: str | None = None) -> dict[str, Any]:
+def json_ld(
+    entity: Entity,
+    site: Site,
+    modified: str | None = None,
+    gettext: Callable[[str], str] = untranslated,
+) -> dict[str, Any]:
     """The schema.org description of an entry, for a ``<script type="application/ld+json">``.
 
     Stages, steps, challenges and solutions are terms of the knowledge base (``DefinedTerm``);
     case studies are ``CreativeWork``, paper sections a ``CreativeWork`` that is part of the
     survey; references are described as the work they are. ``modified`` (RFC 3339, from the
-    repository's history) is when the entry's data last changed.
+    repository's history) is when the entry's data last changed; ``gettext`` names the term set
+    in the page's language.
     """
     url = site.page_url(entity)
     doc: dict[str, Any] = {
@@ -250,7 +270,8 @@ def json_ld(entity: Entity, site: Site, modified: str | None = None) -> dict[str
     doc["inDefinedTermSet"] = {
         "@type": "DefinedTermSet",
         "@id": f"{site.url}{entity.folder}/",
-        "name": f"{site.name}: {entity.folder.replace('-', ' ')}",
+        "name": gettext("%(site)s: %(collection)s")
+        % {"site": site.name, "collection": gettext(COLLECTION_NAMES[entity.folder])},
     }
     if isinstance(entity, Solution) and entity.tool and entity.tool.homepage.known:
         doc["sameAs"] = [entity.tool.homepage.value]

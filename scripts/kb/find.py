@@ -9,6 +9,7 @@ files. Nothing here imports MkDocs.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,29 +17,30 @@ import jinja2
 
 from kb.corpus import Corpus
 from kb.excerpt import one_line
+from kb.i18n import N_, untranslated
 from kb.models import VERSIONS, CaseStudy, Challenge, Entity, Industry, Solution, Stage, Step
 
 FACETS_PATH = "assets/kb-facets.json"
 """Where the facet index is served, relative to the site root."""
 
 SOLUTION_KINDS: dict[str, str] = {
-    "tool": "Tools",
-    "practice": "Practices",
-    "holistic-approach": "Holistic approaches",
+    "tool": N_("Tools"),
+    "practice": N_("Practices"),
+    "holistic-approach": N_("Holistic approaches"),
 }
 
 COLLECTIONS: dict[str, str] = {
-    "challenges": "Challenges",
-    "case-studies": "Case studies",
-    "solutions": "Solutions",
+    "challenges": N_("Challenges"),
+    "case-studies": N_("Case studies"),
+    "solutions": N_("Solutions"),
 }
 
 TYPE_LABELS: dict[str, str] = {
-    "challenges": "Challenge",
-    "case-studies": "Case study",
-    "tool": "Tool",
-    "practice": "Practice",
-    "holistic-approach": "Holistic approach",
+    "challenges": N_("Challenge"),
+    "case-studies": N_("Case study"),
+    "tool": N_("Tool"),
+    "practice": N_("Practice"),
+    "holistic-approach": N_("Holistic approach"),
 }
 """What a result is, as the filter page shows it beside the title (a solution says its kind)."""
 
@@ -153,9 +155,12 @@ def find_pages(corpus: Corpus, env: jinja2.Environment) -> dict[str, str]:
     }
 
 
-def find_assets(corpus: Corpus, *, directory_urls: bool = True) -> dict[str, str]:
-    """Static files of this feature, keyed by path under the site root."""
-    index = facet_index(corpus, directory_urls=directory_urls)
+def find_assets(
+    corpus: Corpus, *, directory_urls: bool = True, gettext: Callable[[str], str] = untranslated
+) -> dict[str, str]:
+    """Static files of this feature, keyed by path under the site root; ``gettext`` words the
+    labels of the index in the edition's language."""
+    index = facet_index(corpus, directory_urls=directory_urls, gettext=gettext)
     text = json.dumps(index, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return {FACETS_PATH: text + "\n"}
 
@@ -177,7 +182,9 @@ def _placement(corpus: Corpus, version: str, step: Step) -> dict[str, str]:
     }
 
 
-def facet_index(corpus: Corpus, *, directory_urls: bool = True) -> dict[str, Any]:
+def facet_index(
+    corpus: Corpus, *, directory_urls: bool = True, gettext: Callable[[str], str] = untranslated
+) -> dict[str, Any]:
     """The filter page's data: facet definitions and every challenge, case study and solution.
 
     Facets marked ``joint`` describe a placement (version, stage, step or aspect): an item matches
@@ -185,7 +192,10 @@ def facet_index(corpus: Corpus, *, directory_urls: bool = True) -> dict[str, Any
     match a challenge that moved from Ethics to Law. Other facets are plain value sets. A
     challenge's industries are those of its case studies; its solution types, those of the
     solutions that address it. Each item carries ``type``, the label the page shows beside it.
+    Labels, hints and the words of ``type``, ``where`` and ``detail`` go through ``gettext``;
+    titles are data (a translated corpus brings its own).
     """
+    _ = gettext
     stages = corpus.live(Stage)
     steps = [s for st in stages for s in corpus.steps_of(st)]
     cross = {st.id for st in stages if st.cross_cutting}
@@ -201,51 +211,60 @@ def facet_index(corpus: Corpus, *, directory_urls: bool = True) -> dict[str, Any
     def options(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
         return [{"id": k, "label": v} for k, v in pairs]
 
+    def labels(found: dict[str, str]) -> list[tuple[str, str]]:
+        return [(k, _(v)) for k, v in found.items()]
+
     facets = [
-        {"id": "collection", "label": "Collection", "options": options(list(COLLECTIONS.items()))},
+        {"id": "collection", "label": _("Collection"), "options": options(labels(COLLECTIONS))},
         {
             "id": "version",
-            "label": "Paper version",
+            "label": _("Paper version"),
             "joint": True,
             "options": options(list(VERSIONS.items())),
         },
         {
             "id": "stage",
-            "label": "Stage",
+            "label": _("Stage"),
             "joint": True,
             "options": options([(s.id, s.title) for s in stages]),
         },
         {
             "id": "step",
-            "label": "Step",
+            "label": _("Step"),
             "joint": True,
             "options": options([(s.id, s.title) for s in steps if s.stage not in cross]),
         },
         {
             "id": "aspect",
-            "label": "Cross-cutting aspect",
+            "label": _("Cross-cutting aspect"),
             "joint": True,
             "options": options([(s.id, s.title) for s in steps if s.stage in cross]),
         },
         {
             "id": "industry",
-            "label": "Industry",
-            "hint": "A case study matches each of its industries; a challenge, the industries of "
-            "its case studies.",
+            "label": _("Industry"),
+            "hint": _(
+                "A case study matches each of its industries; a challenge, the industries of "
+                "its case studies."
+            ),
             "options": options([(i.id, i.title) for i in industries]),
         },
         {
             "id": "solution",
-            "label": "Solution type",
-            "hint": "A solution matches its own kind; a challenge, the kinds of the solutions "
-            "that address it.",
-            "options": options(list(SOLUTION_KINDS.items())),
+            "label": _("Solution type"),
+            "hint": _(
+                "A solution matches its own kind; a challenge, the kinds of the solutions "
+                "that address it."
+            ),
+            "options": options(labels(SOLUTION_KINDS)),
         },
         {
             "id": "challenge",
-            "label": "Challenge",
-            "hint": "A challenge matches itself; a case study, the challenges it illustrates; a "
-            "solution, those it addresses.",
+            "label": _("Challenge"),
+            "hint": _(
+                "A challenge matches itself; a case study, the challenges it illustrates; a "
+                "solution, those it addresses."
+            ),
             "options": options([(c.id, c.title) for c in challenges]),
         },
     ]
@@ -262,8 +281,8 @@ def facet_index(corpus: Corpus, *, directory_urls: bool = True) -> dict[str, Any
                 "summary": one_line(c.summary),
                 "url": _url(c, directory_urls),
                 "where": f"{stage.title} \u203a {step.title}",  # Stage > Step, with U+203A
-                "type": TYPE_LABELS["challenges"],
-                "detail": _count(len(cases), "case study", "case studies"),
+                "type": _(TYPE_LABELS["challenges"]),
+                "detail": _count(_, len(cases), _CASES),
                 "values": {
                     "collection": ["challenges"],
                     "industry": sorted({i for cs in cases for i in cs.industries}),
@@ -289,8 +308,8 @@ def facet_index(corpus: Corpus, *, directory_urls: bool = True) -> dict[str, Any
                 "title": cs.title,
                 "summary": one_line(cs.summary),
                 "url": _url(cs, directory_urls),
-                "type": TYPE_LABELS["case-studies"],
-                "where": ", ".join(titles[i] for i in cs.industries),
+                "type": _(TYPE_LABELS["case-studies"]),
+                "where": _(", ").join(titles[i] for i in cs.industries),
                 "detail": cs.organisation,
                 "values": {
                     "collection": ["case-studies"],
@@ -308,9 +327,9 @@ def facet_index(corpus: Corpus, *, directory_urls: bool = True) -> dict[str, Any
                 "title": sol.title,
                 "summary": one_line(sol.summary),
                 "url": _url(sol, directory_urls),
-                "type": TYPE_LABELS[sol.kind],
-                "where": ", ".join(step.title for step in targets),
-                "detail": _count(len(sol.challenges), "challenge", "challenges"),
+                "type": _(TYPE_LABELS[sol.kind]),
+                "where": _(", ").join(step.title for step in targets),
+                "detail": _count(_, len(sol.challenges), _CHALLENGES),
                 "values": {
                     "collection": ["solutions"],
                     "solution": [sol.kind],
@@ -333,5 +352,10 @@ def _version_first(key: tuple[str, str]) -> tuple[int, str]:
     return (list(VERSIONS).index(key[0]), key[1])
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+_CASES = (N_("%(num)s case study"), N_("%(num)s case studies"))
+_CHALLENGES = (N_("%(num)s challenge"), N_("%(num)s challenges"))
+
+
+def _count(gettext: Callable[[str], str], n: int, forms: tuple[str, str]) -> str:
+    """``n`` and its noun, singular or plural (the forms templates pass to ``ngettext``)."""
+    return gettext(forms[0] if n == 1 else forms[1]) % {"num": n}

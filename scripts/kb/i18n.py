@@ -56,6 +56,11 @@ def N_(message: str) -> str:
     return message
 
 
+def untranslated(message: str) -> str:
+    """The English text itself: the ``gettext`` of a function that is given none."""
+    return message
+
+
 def folded_gap(text: str) -> str | None:
     """A space between two CJK characters (a folded YAML line in Japanese text), if any."""
     match = _GAP.search(text)
@@ -126,12 +131,26 @@ def gettext_functions(
     return gettext, ngettext
 
 
+_PLAIN_GETTEXT = "kb_gettext"  # the env global holding the catalog's plain gettext
+
+
 def install_gettext(env: jinja2.Environment, catalog: Mapping[str, str] | None = None) -> None:
     """Give ``env`` the ``_``, ``gettext`` and ``ngettext`` globals for ``catalog``."""
     if "jinja2.ext.InternationalizationExtension" not in env.extensions:
         env.add_extension("jinja2.ext.i18n")
     gettext, ngettext = gettext_functions(catalog)
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals[_PLAIN_GETTEXT] = gettext
+
+
+def env_gettext(env: jinja2.Environment) -> Callable[[str], str]:
+    """The plain ``gettext`` (no placeholder filling) that :func:`install_gettext` gave ``env``.
+
+    Filters written in Python (a citation, the link formats) translate their words with it, so
+    they speak the language of the page being rendered.
+    """
+    found = env.globals.get(_PLAIN_GETTEXT)
+    return found if callable(found) else untranslated
 
 
 # Extraction: which strings the interface shows ---------------------------------------------

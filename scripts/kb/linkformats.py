@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from urllib.parse import quote
+
+from kb.i18n import untranslated
 
 FORMATS = ("url", "markdown", "html", "asciidoc", "rst", "mediawiki", "citation")
 """Every format, in the order the copy control offers them."""
@@ -63,13 +66,29 @@ def mediawiki_link(title: str, url: str) -> str:
     return f"[{link_url(url)} {text}]"
 
 
-def citation_line(title: str, url: str, label: str, site_name: str) -> str:
-    """A one-line reference for prose: ``“Title” (challenge). In: Site. URL``."""
-    return f"\u201c{title}\u201d ({label.lower()}). In: {site_name}. {url}"
+def citation_line(
+    title: str, url: str, label: str, site_name: str, gettext: Callable[[str], str] = untranslated
+) -> str:
+    """A one-line reference for prose: ``“Title” (challenge). In: Site. URL``.
+
+    ``label`` is the entry's English label (``Challenge``); ``gettext`` words the line.
+    """
+    pattern = gettext("\u201c%(title)s\u201d (%(kind)s). In: %(site)s. %(url)s")
+    return pattern % {
+        "title": title,
+        "kind": gettext(label).lower(),
+        "site": site_name,
+        "url": url,
+    }
 
 
-def link_formats(title: str, url: str, label: str, site_name: str) -> dict[str, str]:
-    """Every format of a link to ``url`` titled ``title``, keyed as in :data:`FORMATS`."""
+def link_formats(
+    title: str, url: str, label: str, site_name: str, gettext: Callable[[str], str] = untranslated
+) -> dict[str, str]:
+    """Every format of a link to ``url`` titled ``title``, keyed as in :data:`FORMATS`.
+
+    Only the citation has words of its own, in ``gettext``'s language.
+    """
     return {
         "url": url,
         "markdown": markdown_link(title, url),
@@ -77,5 +96,5 @@ def link_formats(title: str, url: str, label: str, site_name: str) -> dict[str, 
         "asciidoc": asciidoc_link(title, url),
         "rst": rst_link(title, url),
         "mediawiki": mediawiki_link(title, url),
-        "citation": citation_line(title, url, label, site_name),
+        "citation": citation_line(title, url, label, site_name, gettext),
     }

@@ -24,6 +24,16 @@ from pydantic import (
     model_validator,
 )
 
+
+def N_(message: str) -> str:
+    """Mark a label for translation where it is defined; it is translated where it is shown.
+
+    The marker of :func:`kb.i18n.N_` (``kb strings`` finds both), repeated here so that this
+    module imports nothing from the rest of the package.
+    """
+    return message
+
+
 Slug = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80),
@@ -42,10 +52,10 @@ Confidence = Literal["paper", "corroborated", "single-source", "unconfirmed"]
 """How well a fact is confirmed; mirrors the FACTS.md tags [paper], [2+], [1] and [unconfirmed]."""
 
 CONFIDENCES: dict[str, str] = {
-    "paper": "Seen in the paper's own text",
-    "corroborated": "Two or more independent summaries of the paper agree",
-    "single-source": "One summary of the paper",
-    "unconfirmed": "Not confirmed by any source; to be checked against the paper",
+    "paper": N_("Seen in the paper's own text"),
+    "corroborated": N_("Two or more independent summaries of the paper agree"),
+    "single-source": N_("One summary of the paper"),
+    "unconfirmed": N_("Not confirmed by any source; to be checked against the paper"),
 }
 
 SectionNumber = Annotated[
@@ -98,9 +108,9 @@ Status = Literal["active", "deprecated", "merged", "split"]
 """An entry's lifecycle: every status but ``active`` retires it (rules: docs/contributing.md)."""
 
 RETIRED_STATUSES: dict[str, str] = {
-    "deprecated": "Deprecated",
-    "merged": "Merged",
-    "split": "Split",
+    "deprecated": N_("Deprecated"),
+    "merged": N_("Merged"),
+    "split": N_("Split"),
 }
 
 RedirectSource = Annotated[
@@ -260,7 +270,7 @@ class Stage(Entity):
     """A stage of the deployment workflow, or the cross-cutting aspects (data/stages/)."""
 
     folder: ClassVar[str] = "stages"
-    label: ClassVar[str] = "Stage"
+    label: ClassVar[str] = N_("Stage")
 
     order: int = Field(ge=1, le=20, description="Position in the paper's order.")
     sections: Sections = Field(description="The paper section of this stage in each version.")
@@ -273,7 +283,7 @@ class Step(Entity):
     """A workflow step, or a cross-cutting aspect such as Ethics (data/steps/)."""
 
     folder: ClassVar[str] = "steps"
-    label: ClassVar[str] = "Step"
+    label: ClassVar[str] = N_("Step")
 
     stage: Annotated[Slug, RefTo("stages")] = Field(description="The stage this step belongs to.")
     order: int = Field(ge=1, le=20, description="Position within its stage.")
@@ -284,7 +294,7 @@ class Challenge(Entity):
     """A consideration, issue or concern of Table 1 (data/challenges/)."""
 
     folder: ClassVar[str] = "challenges"
-    label: ClassVar[str] = "Challenge"
+    label: ClassVar[str] = N_("Challenge")
 
     placements: Placements = Field(description="Its Table 1 step in each version that lists it.")
     in_production: Annotated[Markdown | None, T_] = Field(
@@ -312,11 +322,19 @@ class Challenge(Entity):
     )
 
 
+CASE_KINDS: dict[str, str] = {
+    "case-study": N_("case study"),
+    "example": N_("example"),
+    "evidence": N_("evidence"),
+}
+"""What a case study is (its ``kind``), in words."""
+
+
 class CaseStudy(Entity):
     """A real-world case study, example or piece of evidence (data/case-studies/)."""
 
     folder: ClassVar[str] = "case-studies"
-    label: ClassVar[str] = "Case study"
+    label: ClassVar[str] = N_("Case study")
 
     kind: Literal["case-study", "example", "evidence"] = Field(
         description="case-study: one deployment; example: a domain or incident named in passing; "
@@ -367,20 +385,20 @@ SourceKind = Literal[
 """What kind of page a tool fact was seen on."""
 
 SOURCE_KINDS: dict[str, str] = {
-    "documentation": "documentation",
-    "repository": "repository",
-    "release": "release",
-    "package-registry": "package registry",
-    "website": "website",
-    "paper": "paper",
+    "documentation": N_("documentation"),
+    "repository": N_("repository"),
+    "release": N_("release"),
+    "package-registry": N_("package registry"),
+    "website": N_("website"),
+    "paper": N_("paper"),
 }
 
 ToolKind = Literal["open-source-library", "managed-cloud-service", "platform"]
 
 TOOL_KINDS: dict[str, str] = {
-    "open-source-library": "Open-source library",
-    "managed-cloud-service": "Managed cloud service",
-    "platform": "Platform",
+    "open-source-library": N_("Open-source library"),
+    "managed-cloud-service": N_("Managed cloud service"),
+    "platform": N_("Platform"),
 }
 
 HttpsUrl = Annotated[
@@ -500,7 +518,7 @@ class Solution(Entity):
     """A tool, practice or holistic approach that addresses challenges (data/solutions/)."""
 
     folder: ClassVar[str] = "solutions"
-    label: ClassVar[str] = "Solution"
+    label: ClassVar[str] = N_("Solution")
 
     kind: Literal["tool", "practice", "holistic-approach"] = Field(
         description="tool: a product, library or service; practice: a technique or way of "
@@ -545,7 +563,7 @@ class Industry(Entity):
     """An industry or domain that case studies come from (data/industries/)."""
 
     folder: ClassVar[str] = "industries"
-    label: ClassVar[str] = "Industry"
+    label: ClassVar[str] = N_("Industry")
 
     order: int = Field(ge=1, le=100, description="Position in lists and heatmaps.")
 
@@ -554,7 +572,7 @@ class Reference(Entity):
     """A cited work (data/references/)."""
 
     folder: ClassVar[str] = "references"
-    label: ClassVar[str] = "Reference"
+    label: ClassVar[str] = N_("Reference")
 
     # The title of a work stays in its own language: not marked translatable, unlike Entity's.
     title: PlainText = Field(min_length=2, max_length=200, description="Display title.")
@@ -595,7 +613,7 @@ class PaperSection(Entity):
     """A top-level section of the survey, numbered in each version (data/paper/)."""
 
     folder: ClassVar[str] = "paper"
-    label: ClassVar[str] = "Paper section"
+    label: ClassVar[str] = N_("Paper section")
 
     order: int = Field(ge=1, le=20, description="Position in the paper's table of contents.")
     sections: Sections = Field(description="The section number in each version.")
@@ -630,3 +648,15 @@ MODELS: tuple[type[Entity], ...] = (
     Industry,
 )
 """Every collection, in the order pages and diagnostics list them."""
+
+COLLECTION_NAMES: dict[str, str] = {
+    "stages": N_("stages"),
+    "steps": N_("steps"),
+    "challenges": N_("challenges"),
+    "case-studies": N_("case studies"),
+    "solutions": N_("solutions"),
+    "references": N_("references"),
+    "paper": N_("paper"),
+    "industries": N_("industries"),
+}
+"""Each collection (folder) in words, as a sentence names it: "all case studies as CSV"."""

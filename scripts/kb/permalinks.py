@@ -10,9 +10,11 @@ from __future__ import annotations
 import html
 import json
 import posixpath
+from collections.abc import Callable
 
 from kb.corpus import Corpus
 from kb.excerpt import one_line
+from kb.i18n import untranslated
 from kb.lifecycle import redirect_url, url_of
 from kb.models import Entity
 
@@ -41,13 +43,18 @@ def redirect_targets(corpus: Corpus) -> dict[str, Entity]:
 
 
 def render_redirects(
-    corpus: Corpus, *, site_url: str | None = None, site_name: str | None = None
+    corpus: Corpus,
+    *,
+    site_url: str | None = None,
+    site_name: str | None = None,
+    gettext: Callable[[str], str] = untranslated,
 ) -> dict[str, str]:
     """``{output path: HTML}`` of every redirect page, e.g. ``challenges/old/index.html``.
 
     Links are relative, so the site works under any base path; the canonical link is absolute
     when ``site_url`` is known. Chat apps do not follow the redirect, so the page also carries
     the link-preview tags of the page it leads to: an old link pasted in a chat unfurls as the new.
+    ``gettext`` words the page's title and sentence in the edition's language.
     """
     pages = {}
     for url, target in redirect_targets(corpus).items():
@@ -57,7 +64,7 @@ def render_redirects(
         canonical = site_url.rstrip("/") + target_url if site_url else href
         title = html.escape(target.title)
         pages[here] = _REDIRECT.format(
-            title=title,
+            **_moved(gettext, title, href),
             preview=_PREVIEW.format(
                 title=title,
                 description=html.escape(one_line(target.summary or target.title)),
@@ -72,7 +79,12 @@ def render_redirects(
     return pages
 
 
-def render_moves(moves: dict[str, str], *, site_url: str | None = None) -> dict[str, str]:
+def render_moves(
+    moves: dict[str, str],
+    *,
+    site_url: str | None = None,
+    gettext: Callable[[str], str] = untranslated,
+) -> dict[str, str]:
     """``{output path: HTML}`` of a redirect page for each moved hand-written page.
 
     ``moves`` maps the old URL path to the new one, both relative to the site root
@@ -84,13 +96,23 @@ def render_moves(moves: dict[str, str], *, site_url: str | None = None) -> dict[
         href = posixpath.relpath(new.strip("/") or ".", old.strip("/")) + "/"
         canonical = site_url.rstrip("/") + "/" + new.lstrip("/") if site_url else href
         pages[here] = _REDIRECT.format(
-            title=html.escape(new),
+            **_moved(gettext, html.escape(new), href),
             preview="",  # a moved hand-written page: its new title is not known here
             href=html.escape(href),
             canonical=html.escape(canonical),
             script_href=json.dumps(href).replace("</", "<\\/"),
         )
     return pages
+
+
+def _moved(gettext: Callable[[str], str], title: str, href: str) -> dict[str, str]:
+    """The redirect page's title and sentence; ``title`` is HTML already, as the page's."""
+    link = f'<a href="{html.escape(href)}">{title}</a>'
+    return {
+        "moved_title": html.escape(gettext("Moved: %(title)s"), quote=False) % {"title": title},
+        "moved_text": html.escape(gettext("This page has moved to %(link)s."), quote=False)
+        % {"link": link},
+    }
 
 
 # Link-preview tags of the entry a redirect leads to (chat apps do not follow the redirect).
@@ -111,14 +133,14 @@ _REDIRECT = """\
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>Moved: {title}</title>
+<title>{moved_title}</title>
 <link rel="canonical" href="{canonical}">
 <meta name="robots" content="noindex">
 {preview}<script>location.replace({script_href} + location.search + location.hash)</script>
 <meta http-equiv="refresh" content="0; url={href}">
 </head>
 <body>
-<p>This page has moved to <a href="{href}">{title}</a>.</p>
+<p>{moved_text}</p>
 </body>
 </html>
 """

@@ -23,7 +23,7 @@ from kb.corpus import Corpus
 from kb.excerpt import first_sentence, one_line
 from kb.find import find_pages
 from kb.history import History
-from kb.i18n import install_gettext
+from kb.i18n import N_, env_gettext, install_gettext
 from kb.industries import industries_index_context, industry_context
 from kb.linkformats import link_formats
 from kb.models import (
@@ -62,15 +62,16 @@ SEARCH_BOOSTS: dict[str, float] = {
 }
 
 PLURALS: dict[type[Entity], str] = {
-    Stage: "Stages",
-    Step: "Steps",
-    Challenge: "Challenges",
-    CaseStudy: "Case studies",
-    Solution: "Solutions",
-    Reference: "References",
-    PaperSection: "Paper sections",
-    Industry: "Industries",
+    Stage: N_("Stages"),
+    Step: N_("Steps"),
+    Challenge: N_("Challenges"),
+    CaseStudy: N_("Case studies"),
+    Solution: N_("Solutions"),
+    Reference: N_("References"),
+    PaperSection: N_("Paper sections"),
+    Industry: N_("Industries"),
 }
+"""Each collection's name as a heading; templates translate it (``_(label)``)."""
 
 
 def page_path(entity: Entity) -> str:
@@ -124,6 +125,16 @@ def link_to(entity: Entity, here: str, anchor: str = "") -> str:
     return f"[{md_escape(entity.title)}]({target})"
 
 
+def _in_page_language(function: Callable[..., str | dict[str, Any]]) -> Callable[..., Any]:
+    """``function`` as a filter that words its text with the environment's gettext."""
+
+    @jinja2.pass_environment
+    def translated(env: jinja2.Environment, *args: Any, **kwargs: Any) -> Any:
+        return function(*args, gettext=env_gettext(env), **kwargs)
+
+    return translated
+
+
 def make_env() -> jinja2.Environment:
     """The Jinja environment: strict about undefined names, Markdown output (no autoescape)."""
     env = jinja2.Environment(
@@ -144,13 +155,13 @@ def make_env() -> jinja2.Environment:
         first_sentence=first_sentence,
         one_line=one_line,
         html_attr=html_attr,
-        link_formats=link_formats,
+        link_formats=_in_page_language(link_formats),
     )
     env.filters.update(
         bibtex=cite.bibtex,
         entry_bibtex=cite.entry_bibtex,
-        cite_text=cite.cite_text,
-        jsonld=cite.json_ld,
+        cite_text=_in_page_language(cite.cite_text),
+        jsonld=_in_page_language(cite.json_ld),
     )
     env.globals.update(
         VERSIONS=models.VERSIONS,
@@ -163,6 +174,8 @@ def make_env() -> jinja2.Environment:
         COUNTS={},
         SEARCH_BOOSTS=SEARCH_BOOSTS,
         RETIRED_STATUSES=models.RETIRED_STATUSES,
+        CASE_KINDS=models.CASE_KINDS,
+        COLLECTION_NAMES=models.COLLECTION_NAMES,
         SITE_URL=None,
     )
     return env
