@@ -26,7 +26,7 @@ from pydantic.fields import FieldInfo
 
 from kb.corpus import FOLDERS, Corpus, Ref, validate_source
 from kb.diagnostics import PLACEHOLDER, CorpusError, Diagnostic, did_you_mean
-from kb.i18n import LANGUAGES, folded_gap
+from kb.i18n import EDITIONS, LANGUAGES, LOCALES, Edition, folded_gap, load_catalog
 from kb.models import (
     MODELS,
     Entity,
@@ -447,3 +447,53 @@ __all__ = [
     "skeleton",
     "translatable",
 ]
+
+
+@dataclass(frozen=True)
+class Language:
+    """Everything an edition in another language renders with: its catalog and translations.
+
+    ``corpus`` is the localized corpus (translated text in place); ``english`` the original, so
+    pages can name the English term and link the English page where a translation falls behind.
+    """
+
+    edition: Edition
+    catalog: dict[str, str]
+    translations: Translations
+    corpus: Corpus
+    english: Corpus
+
+    def state(self, entity: Entity) -> State:
+        """How far ``entity``'s translation is: translated, stale, partial or missing."""
+        return self.translations.state(entity)
+
+    def original(self, entity: Entity) -> Entity:
+        """The English entry behind a localized one."""
+        return self.english.entities[entity.folder][entity.id]
+
+    def source_of(self, entity: Entity) -> str | None:
+        """The translation file of ``entity``, root-relative, if there is one."""
+        found = self.translations.get(entity)
+        return found.path if found else None
+
+
+def load_language(code: str, data_dir: Path, corpus: Corpus, root: Path) -> Language:
+    """The translations and interface catalog of ``code``, checked; raise CorpusError listing
+    every problem in both."""
+    problems: list[Diagnostic] = []
+    translations = Translations(code)
+    catalog: dict[str, str] = {}
+    try:
+        translations = load_translations(data_dir, corpus, root)[code]
+    except CorpusError as exc:
+        problems += exc.diagnostics
+    path = LOCALES / f"{code}.yaml"
+    try:
+        catalog = load_catalog(code, path, Path(os.path.relpath(path, root)).as_posix())
+    except CorpusError as exc:
+        problems += exc.diagnostics
+    if problems:
+        raise CorpusError(problems)
+    return Language(
+        EDITIONS[code], catalog, translations, translations.localize_corpus(corpus), corpus
+    )
