@@ -14,6 +14,7 @@ import re
 
 from kb.corpus import Corpus
 from kb.excerpt import one_line
+from kb.i18n import EDITIONS, Edition
 from kb.lifecycle import redirect_url, url_of
 from kb.models import Entity
 
@@ -168,3 +169,36 @@ def resolve_root_links(html_text: str, page: str, prefix: str, *, directory_urls
         ),
         html_text,
     )
+
+
+def alternates(
+    page: str, edition: Edition, root_url: str, *, directory_urls: bool = True
+) -> list[dict[str, str]]:
+    """The page in every edition, for the language switcher and the ``hreflang`` links.
+
+    Each gives the language's own ``name``, its ``lang`` code, ``link`` (the absolute URL, for
+    ``<link rel="alternate">``) and ``href`` (relative, so switching works from the offline
+    bundle too). Every page exists in every edition at the same path (tests hold to that).
+    """
+    if page == "404.html":
+        path = page
+    elif page.endswith(".html"):  # the offline bundle: challenges/x.html -> challenges/x/
+        stem = page.removesuffix(".html")
+        path = "" if stem == "index" else stem.removesuffix("/index") + "/"
+    else:
+        path = page
+    found = []
+    for other in EDITIONS.values():
+        target = other.prefix + path
+        href = root_href(target, page, edition.prefix, directory_urls=directory_urls)
+        link = root_url.rstrip("/") + "/" + target if root_url else href
+        found.append(
+            {
+                "name": other.name,
+                "lang": other.code,
+                "prefix": other.prefix,
+                "link": link,
+                "href": href,
+            }
+        )
+    return found

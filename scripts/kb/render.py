@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ from kb.models import (
     Step,
 )
 from kb.tools import fact_counts, similar_tools, tool_pages, tool_row
+from kb.translations import Language
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _SECTION = re.compile(r"^## (.+?) \{ #([A-Za-z0-9_-]+)(?: [^}]*)? \}$", re.MULTILINE)
@@ -124,7 +125,7 @@ def link_to(entity: Entity, here: str, anchor: str = "") -> str:
     return f"[{md_escape(entity.title)}]({target})"
 
 
-def make_env() -> jinja2.Environment:
+def make_env(catalog: Mapping[str, str] | None = None) -> jinja2.Environment:
     """The Jinja environment: strict about undefined names, Markdown output (no autoescape)."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("kb", "templates"),
@@ -135,7 +136,7 @@ def make_env() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.add_extension("jinja2.ext.do")  # {% do rows.append(...) %} builds table rows
-    install_gettext(env)  # every string a reader sees goes through _() (see kb/i18n.py)
+    install_gettext(env, catalog)  # every string a reader sees goes through _() (kb/i18n.py)
     env.filters.update(
         link=link_to,
         md_escape=md_escape,
@@ -169,7 +170,10 @@ def make_env() -> jinja2.Environment:
 
 
 def render_site(
-    corpus: Corpus, site: Site | None = None, history: History | None = None
+    corpus: Corpus,
+    site: Site | None = None,
+    history: History | None = None,
+    language: Language | None = None,
 ) -> dict[str, str]:
     """Every generated page of the site, keyed by its path under ``docs/``.
 
@@ -177,10 +181,13 @@ def render_site(
     document, schema.org JSON-LD (``jsonld`` in the front matter, printed by the theme) and
     absolute permalinks to copy; without it, permalinks are relative. ``history`` (read by
     :func:`kb.history.read_history`) dates each entry and fills the Changes page; without it,
-    pages say that the history is unavailable.
+    pages say that the history is unavailable. With ``language`` (another edition), ``corpus`` is
+    its localized corpus, and the same templates render in that language.
     """
     history = history or History(unavailable="not-read")
-    env = make_env()
+    env = make_env(language.catalog if language else None)
+    env.globals["LANG"] = language.edition.code if language else "en"
+    env.globals["LANGUAGE"] = language
     env.globals["SITE"] = site
     env.globals["SITE_URL"] = site.url if site else None
     env.globals["COUNTS"] = _listing_counts(corpus)
@@ -209,7 +216,7 @@ def render_site(
             context = dict(
                 item=item,
                 source=corpus.path_of(item),
-                history=history.for_page(page_sources_of(corpus, item)),
+                history=history.for_page(page_sources_of(corpus, item, language)),
                 **_CONTEXT[model](corpus, item),
             )
             if not item.retired:
@@ -237,15 +244,18 @@ def render_site(
     return dict(sorted(pages.items()))
 
 
-def page_sources_of(corpus: Corpus, entity: Entity) -> list[str]:
-    """The data files an entity's page is built from (its history is theirs), root-relative."""
-    return [corpus.path_of(entity)]
+def page_sources_of(corpus: Corpus, entity: Entity, language: Language | None = None) -> list[str]:
+    """The data files an entity's page is built from (its history is theirs), root-relative:
+    its YAML file, and in another edition its translation too."""
+    translation = language.source_of(entity) if language else None
+    return [corpus.path_of(entity), *([translation] if translation else [])]
 
 
-def page_sources(corpus: Corpus) -> dict[str, str]:
-    """``{page path: data file}`` for every entity page (for "edit this page" links)."""
+def page_sources(corpus: Corpus, language: Language | None = None) -> dict[str, str]:
+    """``{page path: data file}`` for every entity page (for "edit this page" links): in
+    another edition, the translation where there is one, since that is what its reader fixes."""
     return {
-        page_path(entity): corpus.path_of(entity)
+        page_path(entity): (language and language.source_of(entity)) or corpus.path_of(entity)
         for folder in corpus.entities.values()
         for entity in folder.values()
     }
