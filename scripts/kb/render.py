@@ -37,6 +37,7 @@ from kb.models import (
     Stage,
     Step,
 )
+from kb.permalinks import ROOT_SCHEME
 from kb.tools import fact_counts, similar_tools, tool_pages, tool_row
 from kb.translations import Language
 
@@ -125,6 +126,11 @@ def link_to(entity: Entity, here: str, anchor: str = "") -> str:
     return f"[{md_escape(entity.title)}]({target})"
 
 
+def data_link(path: str, here: str) -> str:
+    """A link from a page of another edition to open data, which lives at the site's root."""
+    return ROOT_SCHEME + path
+
+
 def make_env(catalog: Mapping[str, str] | None = None) -> jinja2.Environment:
     """The Jinja environment: strict about undefined names, Markdown output (no autoescape)."""
     env = jinja2.Environment(
@@ -188,6 +194,12 @@ def render_site(
     env = make_env(language.catalog if language else None)
     env.globals["LANG"] = language.edition.code if language else "en"
     env.globals["LANGUAGE"] = language
+    # Open data is published once, at the site's root: another edition links it across editions.
+    env.filters["data"] = (
+        (lambda path, here: ROOT_SCHEME + path)
+        if language
+        else (lambda path, here: relative(path, here))
+    )
     env.globals["SITE"] = site
     env.globals["SITE_URL"] = site.url if site else None
     env.globals["COUNTS"] = _listing_counts(corpus)
