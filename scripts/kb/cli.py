@@ -62,7 +62,7 @@ from kb.report import FORMATS, render
 from kb.schema import schema_files
 from kb.sitemap import merge_sitemaps
 from kb.skeleton import check_new, refusals, skeleton
-from kb.translations import Translations, load_translations
+from kb.translations import Translations, fingerprint, load_translations
 from kb.translations import skeleton as translation_skeleton
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -216,7 +216,9 @@ def _translate(corpus: Corpus, translations: Translations, args: argparse.Namesp
         return _start_translations(corpus, translations.language, names, args.data)
     for state, entities in left.items():
         for entity in entities:
-            print(f"{state}: {entity.folder}/{entity.id}")
+            # A stale translation, once brought up to date, records the English it now matches.
+            now = f" (source_fingerprint now: {fingerprint(entity)})" if state == "stale" else ""
+            print(f"{state}: {entity.folder}/{entity.id}{now}")
     print(", ".join(f"{len(v)} {k}" for k, v in left.items()))
     return 0
 
