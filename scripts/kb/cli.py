@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         written = write_pages(pages[prefix] | redirects | assets, out)
         print(f"{len(pages[prefix])} pages in {out} ({len(written)} changed)")
-    data_files = export_files(corpus, site_info) | assess_files(site_info)
+    data_files = export_files(corpus, site_info, languages) | assess_files(site_info)
     written = write_files(data_files, args.out)
     print(f"{len(data_files)} open-data files in {args.out / 'api'} ({len(written)} changed)")
     return 0

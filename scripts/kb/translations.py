@@ -195,7 +195,8 @@ class Translations:
         """``translated``, ``stale`` (English changed), ``partial`` or ``missing``."""
         found = self.get(entity)
         if found is None:
-            return "missing"
+            # An entry with no text to translate (a reference without a summary) needs no file.
+            return "missing" if english_text(entity) else "translated"
         if found.stale:
             return "stale"
         return "partial" if found.missing else "translated"
@@ -328,8 +329,39 @@ def _load_one(
                 )
             problems.append(parsed.at((key,), message, value=False))
     checked = validate_source(
-        translation_model, Source(parsed.path, data, parsed.key_marks, parsed.value_marks), problems
+        translation_model,
+        Source(parsed.path, data, parsed.key_marks, parsed.value_marks),
+        problems,
+        skeleton="kb translate",
     )
+    # What the text says is checked on the file as written, so its problems come all at once.
+    raw = {k: v for k, v in (data if isinstance(data, dict) else {}).items()}
+    raw.pop("id", None), raw.pop("source_fingerprint", None)
+    source_text = english_text(english)
+    for name, value in _leaves(raw):
+        loc = tuple(name.split("."))
+        if name not in source_text and name in {dotted(p) for p in translatable(model)}:
+            problems.append(
+                parsed.at(loc, f"{name}: the English entry has no {name} to translate; remove it")
+            )
+        elif _has_placeholder(value):
+            continue  # reported by validate_source
+        elif language == "ja" and (gap := _folded_gap(value)):
+            problems.append(
+                parsed.at(
+                    loc,
+                    f"{name}: a space between Japanese characters ({gap!r}), probably a folded "
+                    "line break: write each paragraph on one line",
+                )
+            )
+        elif name == "figures" and isinstance(value, list) and len(value) != len(source_text[name]):
+            problems.append(
+                parsed.at(
+                    loc,
+                    f"figures: {len(value)} items, but the English entry has "
+                    f"{len(source_text[name])} (translate each figure, in the same order)",
+                )
+            )
     if checked is None or len(problems) > before:
         return None
     values = checked.model_dump(exclude_none=True)
@@ -341,39 +373,6 @@ def _load_one(
     recorded = values.pop("source_fingerprint")
     del values["id"]
     text = dict(_leaves(values))
-    source_text = english_text(english)
-    for name, value in text.items():
-        loc = tuple(name.split("."))
-        if name not in source_text:
-            problems.append(
-                parsed.at(loc, f"{name}: the English entry has no {name} to translate; remove it")
-            )
-        elif _has_placeholder(value):
-            problems.append(
-                parsed.at(
-                    loc,
-                    f"{name}: still the placeholder {PLACEHOLDER!r}: write the translation, or "
-                    "remove the field to fall back to the English text",
-                )
-            )
-        elif language == "ja" and (gap := _folded_gap(value)):
-            problems.append(
-                parsed.at(
-                    loc,
-                    f"{name}: a space between Japanese characters ({gap!r}), probably a folded "
-                    "line break: write each paragraph on one line",
-                )
-            )
-        elif name == "figures" and len(value) != len(source_text[name]):
-            problems.append(
-                parsed.at(
-                    loc,
-                    f"figures: {len(value)} items, but the English entry has "
-                    f"{len(source_text[name])} (translate each figure, in the same order)",
-                )
-            )
-    if len(problems) > before:
-        return None
     return Translation(language, english, shown, text, recorded, fingerprint(english))
 
 
