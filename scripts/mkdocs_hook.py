@@ -27,7 +27,7 @@ from kb.diagnostics import format_diagnostics
 from kb.export import export_files
 from kb.find import find_assets
 from kb.history import read_history
-from kb.i18n import EDITIONS, SOURCE_LANGUAGE, Edition, install_gettext, load_catalog
+from kb.i18n import EDITIONS, LANGUAGES, SOURCE_LANGUAGE, Edition, install_gettext, load_catalog
 from kb.ledger import ledger_problems
 from kb.permalinks import (
     alternates,
@@ -74,11 +74,11 @@ def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
     edition = edition_of(config)
     try:
         english = load_corpus(root / "data", root=root)
-        language = (
-            load_language(edition.code, root / "data", english, root) if edition.prefix else None
-        )
+        # Every edition loads every language: the open data (English edition) carries them all.
+        languages = {code: load_language(code, root / "data", english, root) for code in LANGUAGES}
     except CorpusError as exc:
         raise PluginError("\n" + format_diagnostics(exc.diagnostics)) from None
+    language = languages.get(edition.code)
     corpus = language.corpus if language else english
     site = Site(
         config.site_name,
@@ -100,7 +100,7 @@ def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
     _pages.update(pages)
     _data_files.clear()
     if not edition.prefix:  # open data is published once, at the site's root
-        _data_files.update(export_files(english, site))
+        _data_files.update(export_files(english, site, languages))
         _data_files.update(assess_files(site))
     _redirects.clear()
     _redirects.update(

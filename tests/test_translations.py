@@ -154,7 +154,8 @@ def test_a_broken_catalog_says_where_and_what(tmp_path: Path, catalog: str, expe
     with pytest.raises(CorpusError) as info:
         load_catalog("ja", path, "scripts/kb/locales/ja.yaml")
     messages = [str(d) for d in info.value.diagnostics]
-    assert len(messages) == 1 and messages[0].startswith("scripts/kb/locales/ja.yaml:1:"), messages
+    assert len(messages) == 1, messages
+    assert messages[0].startswith("scripts/kb/locales/ja.yaml:1:"), messages
     assert expected in messages[0]
 
 
