@@ -336,10 +336,16 @@ def _load_one(
     )
     # What the text says is checked on the file as written, so its problems come all at once.
     raw = {k: v for k, v in (data if isinstance(data, dict) else {}).items()}
-    raw.pop("id", None), raw.pop("source_fingerprint", None)
+    recorded_raw = raw.pop("source_fingerprint", None)
+    raw.pop("id", None)
     source_text = english_text(english)
+    # A stale translation was right for an older English: where they now differ in shape (a
+    # field dropped, a figure added), the page shows the English, and nothing is an error.
+    stale = recorded_raw != fingerprint(english)
     for name, value in _leaves(raw):
         loc = tuple(name.split("."))
+        if stale and (name not in source_text or _shape_differs(name, value, source_text[name])):
+            continue
         if name not in source_text and name in {dotted(p) for p in translatable(model)}:
             problems.append(
                 parsed.at(loc, f"{name}: the English entry has no {name} to translate; remove it")
@@ -354,12 +360,12 @@ def _load_one(
                     "line break: write each paragraph on one line",
                 )
             )
-        elif name == "figures" and isinstance(value, list) and len(value) != len(source_text[name]):
+        elif _shape_differs(name, value, source_text[name]):
             problems.append(
                 parsed.at(
                     loc,
-                    f"figures: {len(value)} items, but the English entry has "
-                    f"{len(source_text[name])} (translate each figure, in the same order)",
+                    f"{name}: {len(value)} items, but the English entry has "
+                    f"{len(source_text[name])} (translate each item, in the same order)",
                 )
             )
     if checked is None or len(problems) > before:
@@ -372,7 +378,11 @@ def _load_one(
         return None
     recorded = values.pop("source_fingerprint")
     del values["id"]
-    text = dict(_leaves(values))
+    text = {
+        name: value
+        for name, value in _leaves(values)
+        if name in source_text and not _shape_differs(name, value, source_text[name])
+    }
     return Translation(language, english, shown, text, recorded, fingerprint(english))
 
 
@@ -383,6 +393,20 @@ def _leaves(values: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any
             yield from _leaves(value, f"{prefix}{key}.")
         else:
             yield f"{prefix}{key}", value
+
+
+ONE_FOR_ONE = {"figures", "subsections"}
+"""Lists translated item by item (keywords and aliases are the language's own lists)."""
+
+
+def _shape_differs(name: str, translated: Any, english: Any) -> bool:
+    """True where a one-for-one list no longer has one translated item per English one."""
+    return (
+        name in ONE_FOR_ONE
+        and isinstance(translated, list)
+        and isinstance(english, list)
+        and len(translated) != len(english)
+    )
 
 
 def _folded_gap(value: Any) -> str | None:
