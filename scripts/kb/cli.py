@@ -428,7 +428,7 @@ def build_editions(site_dir: Path, *, offline: bool = False) -> bool:
 
     The English edition is the site root; another edition goes into its prefix (``ja/``).
     Each edition loads the corpus itself, so a bad corpus is reported once, by the first edition
-    that fails; the editions' own sitemaps are merged into one with ``hreflang`` alternates.
+    that fails; the site's sitemap lists every edition's pages with their ``hreflang`` alternates.
     """
     environment = os.environ | ({"KB_OFFLINE": "true"} if offline else {})
     with tempfile.TemporaryDirectory(prefix=".editions-", dir=site_dir.parent) as tmp:
@@ -464,10 +464,7 @@ def build_editions(site_dir: Path, *, offline: bool = False) -> bool:
             _site_info().url,
             {code: path.read_text(encoding="utf-8") for code, path in sitemaps.items()},
         )
-        for code, path in sitemaps.items():
-            if code != "en":
-                path.unlink()
-                path.with_suffix(".xml.gz").unlink(missing_ok=True)
+        # Each other edition keeps its own sitemap too: Material's instant navigation reads it.
         sitemaps["en"].write_text(merged, encoding="utf-8")
         with gzip.GzipFile(sitemaps["en"].with_suffix(".xml.gz"), "wb", mtime=0) as packed:
             packed.write(merged.encode("utf-8"))
