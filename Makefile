@@ -9,10 +9,13 @@ ifneq ($(SOURCE_DATE_EPOCH),)
 export SOURCE_DATE_EPOCH
 endif
 
-.PHONY: serve test test-browser site offline check schema ledger build lint clean
+.PHONY: serve serve-ja test test-browser site offline check schema ledger build lint clean
 
-serve: .venv  ## Serve the site on http://127.0.0.1:8000 with live reload on data/ edits
+serve: .venv  ## Serve the English edition on http://127.0.0.1:8000 (live reload on data/ edits)
 	$(MKDOCS) serve -a 127.0.0.1:8000
+
+serve-ja: .venv  ## Serve the Japanese edition on http://127.0.0.1:8001/ja/ (one edition at a time)
+	$(MKDOCS) serve -f mkdocs.ja.yml -a 127.0.0.1:8001
 
 test: .venv  ## Run the whole test suite (builds the real site)
 	$(PY) -m pytest -q
@@ -20,7 +23,7 @@ test: .venv  ## Run the whole test suite (builds the real site)
 test-browser: .venv  ## Only the browser tests; fails (not skips) when chromium is missing
 	KB_REQUIRE_BROWSER=1 $(PY) -m pytest -q -m browser
 
-site: .venv  ## Strict build into site/ (the previous site survives a failed build)
+site: .venv  ## Strict build of both editions into site/ (the previous site survives a failure)
 	$(PY) scripts/build.py site
 
 offline: .venv  ## Zip a build that opens from disk (file://), search included, into build/

@@ -27,6 +27,8 @@ def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
     for file in files.documentation_pages():
         if file.generated_by is None:  # generated pages set their own (see mkdocs_hook.py)
             file.edit_uri = f"{docs}/{file.src_uri}"
-    if files.get_file_from_path("robots.txt") is None:
+    # robots.txt belongs at the site's root: the English edition's (another edition is a folder).
+    english = config.theme["language"] == "en"
+    if english and files.get_file_from_path("robots.txt") is None:
         files.append(File.generated(config, "robots.txt", content=robots_txt(config.site_url)))
     return files

@@ -27,11 +27,19 @@ from kb.diagnostics import format_diagnostics
 from kb.export import export_files
 from kb.find import find_assets
 from kb.history import read_history
-from kb.i18n import install_gettext
+from kb.i18n import EDITIONS, LANGUAGES, SOURCE_LANGUAGE, Edition, install_gettext, load_catalog
 from kb.ledger import ledger_problems
-from kb.permalinks import page_url, render_moves, render_redirects
+from kb.permalinks import (
+    alternates,
+    page_url,
+    render_moves,
+    render_redirects,
+    resolve_root_links,
+)
 from kb.render import make_env, page_sources
+from kb.translations import load_language
 
+VENDORED_SHIM = "assets/vendor/iframe-worker-shim.js"
 _pages: dict[str, str] = {}
 _data_files: dict[str, bytes] = {}  # api/: JSON, CSV, JSON Schema (assessment's too), BibTeX
 _redirects: dict[str, str] = {}  # static HTML redirect pages, from redirect_from
@@ -40,41 +48,72 @@ _assets: dict[str, str] = {}  # generated static files (the filter page's JSON i
 _highlighted: list[Page] = []  # the nav page an entry page lights up while it is rendered
 
 
+def edition_of(config: MkDocsConfig) -> Edition:
+    """The edition a configuration builds: the theme's language (mkdocs.ja.yml sets ``ja``)."""
+    return EDITIONS.get(config.theme["language"], EDITIONS[SOURCE_LANGUAGE])
+
+
+def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
+    """Another edition lives under the site's address plus its prefix (``…/ja/``)."""
+    edition = edition_of(config)
+    # The offline plugin (make offline) loads its file:// Worker shim from unpkg.com; ours is
+    # vendored, so the bundle, like the site, requests nothing from another host.
+    config.extra["polyfills"] = [
+        VENDORED_SHIM if "iframe-worker" in url else url
+        for url in config.extra.get("polyfills") or []
+    ]
+    config.extra["kb_root_url"] = config.site_url or ""
+    if edition.prefix and config.site_url:
+        config.site_url = config.site_url.rstrip("/") + "/" + edition.prefix
+    return config
+
+
 def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
     """Load and render the corpus before MkDocs cleans site_dir, so bad data loses nothing."""
     root = Path(config.config_file_path).resolve().parent
+    edition = edition_of(config)
     try:
-        corpus = load_corpus(root / "data", root=root)
+        english = load_corpus(root / "data", root=root)
+        # Every edition loads every language: the open data (English edition) carries them all.
+        languages = {code: load_language(code, root / "data", english, root) for code in LANGUAGES}
     except CorpusError as exc:
         raise PluginError("\n" + format_diagnostics(exc.diagnostics)) from None
+    language = languages.get(edition.code)
+    corpus = language.corpus if language else english
     site = Site(
         config.site_name,
         config.site_url or "/",
         project_version(root),
         repo_url=config.repo_url,
         branch=edit_branch(config.edit_uri),
+        root=config.extra["kb_root_url"] or "/",
+        language=edition.code,
     )
     history = read_history(root)  # one `git log`; a copy without .git says history is unavailable
-    pages = render_site(corpus, site, history)
+    pages = render_site(corpus, site, history, language)
     # Every URL and anchor of data/ledger.yaml must still resolve (and no ID may be reused).
-    problems = ledger_problems(corpus, pages, root / "data", root)
+    problems = ledger_problems(corpus, pages, root / "data", root, edition.prefix)
     if problems:
         raise PluginError("\n" + format_diagnostics(problems))
+    env = make_env(language.catalog if language else None)
     _pages.clear()
     _pages.update(pages)
     _data_files.clear()
-    _data_files.update(export_files(corpus, site))
-    _data_files.update(assess_files(site))
+    if not edition.prefix:  # open data is published once, at the site's root
+        _data_files.update(export_files(english, site, languages))
+        _data_files.update(assess_files(site))
     _redirects.clear()
     _redirects.update(
         render_redirects(corpus, site_url=config.site_url, site_name=config.site_name)
     )
-    _redirects.update(render_moves(config.extra.get("moved_pages") or {}, site_url=config.site_url))
+    if not edition.prefix:  # moved hand-written pages only ever existed in English
+        moves = config.extra.get("moved_pages") or {}
+        _redirects.update(render_moves(moves, site_url=config.site_url))
     _sources.clear()
-    _sources.update(page_sources(corpus))
+    _sources.update(page_sources(corpus, language))
     _assets.clear()
     _assets.update(find_assets(corpus, directory_urls=config.use_directory_urls))
-    feed = changes_feed(corpus, history, make_env(), site)
+    feed = changes_feed(corpus, history, env, site)
     _assets.update(feed)
     # main.html links the feed from every page's head, when there is one.
     config.extra["changes_feed"] = FEED_PATH if feed else None
@@ -82,12 +121,23 @@ def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
 
 def on_env(env: jinja2.Environment, config: MkDocsConfig, **kwargs: Any) -> jinja2.Environment:
     """Theme templates translate through kb.i18n too (``_()`` in overrides/), like our pages."""
-    install_gettext(env)
+    edition = edition_of(config)
+    install_gettext(env, load_catalog(edition.code) if edition.prefix else None)
     return env
 
 
 def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
-    """Add the generated pages; a hand-written page of the same path would be a conflict."""
+    """Add the generated pages; a hand-written page of the same path would be a conflict.
+
+    Another edition has its own docs folder (``docs/ja/``) for its hand-written pages, and shares
+    the English one's assets (scripts, styles, vendored files).
+    """
+    if edition_of(config).prefix:
+        shared = Path(config.config_file_path).resolve().parent / "docs"
+        for asset in sorted((shared / "assets").rglob("*")):
+            path = asset.relative_to(shared).as_posix()
+            if asset.is_file() and files.get_file_from_path(path) is None:
+                files.append(File(path, str(shared), config.site_dir, config.use_directory_urls))
     for path, markdown in _pages.items():
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} clashes with a generated page: remove the file")
@@ -128,8 +178,15 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 def on_page_context(
     context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation
 ) -> dict[str, Any]:
-    """Entry pages are not in the nav: light up the listing they belong to (``kb_nav``) instead,
-    so the theme highlights its tab and shows its section in the sidebar."""
+    """The page in every edition (the language switcher and ``hreflang`` links); and, as entry
+    pages are not in the nav, the listing they belong to (``kb_nav``) lit up instead, so the
+    theme highlights its tab and shows its section in the sidebar."""
+    config.extra["alternate"] = alternates(
+        page.url,
+        edition_of(config),
+        config.extra["kb_root_url"],
+        directory_urls=config.use_directory_urls,
+    )
     wanted = page.meta.get("kb_nav")
     for listing in nav.pages if wanted else []:
         if listing.file.src_uri == wanted and listing is not page:
@@ -139,7 +196,9 @@ def on_page_context(
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    """Undo :func:`on_page_context` once the page is written."""
+    """Undo :func:`on_page_context` once the page is written; resolve links to other editions."""
     while _highlighted:
         _highlighted.pop().active = False
-    return output
+    return resolve_root_links(
+        output, page.url, edition_of(config).prefix, directory_urls=config.use_directory_urls
+    )

@@ -71,11 +71,23 @@ def mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[s
     )
 
 
+def site_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
+    """Build every edition of ``project`` into ``site_dir`` as ``make site`` does: English at the
+    root, Japanese under ``ja/``, in parallel, with one sitemap."""
+    return subprocess.run(
+        [sys.executable, "scripts/build.py", "site", "--out", str(site_dir)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real site, built once per test session with ``mkdocs build --strict``."""
-    site = tmp_path_factory.mktemp("site")
-    result = mkdocs_build(ROOT, site)
+    """The real site, both editions, built once per test session (strict ``mkdocs build``s)."""
+    site = tmp_path_factory.mktemp("built") / "site"
+    result = site_build(ROOT, site)
     assert result.returncode == 0, result.stderr
     return site
 

@@ -56,14 +56,15 @@ def read_csv(site: Path, rel: str) -> tuple[list[str], list[dict[str, str]]]:
 
 @pytest.mark.slow
 def test_exports_say_their_format_version_and_an_old_shape_is_rejected(built_site: Path) -> None:
-    """Format 2: case studies list industries; a consumer can tell the shape it is reading."""
+    """Format 2: case studies list industries; 3: entries carry translations. A consumer can tell
+    the shape it is reading, and an older one fails validation."""
     corpus = load_json(built_site, "api/corpus.json")
-    assert corpus["format_version"] == 2
+    assert corpus["format_version"] == 3
     case = next(c for c in corpus["collections"]["case-studies"] if c["id"] == "duke-sepsis-watch")
     assert case["data"]["industries"] == ["healthcare"]
     assert "industry" not in case["data"]
     entry = load_json(built_site, "api/case-studies/warfarin-dosing-poisoning.json")
-    assert entry["format_version"] == 2
+    assert entry["format_version"] == 3
     assert entry["data"]["industries"] == ["security-research", "healthcare"]
     check = validator(built_site, "case-studies.entry.schema.json")
     assert not list(check.iter_errors(entry))
@@ -71,8 +72,12 @@ def test_exports_say_their_format_version_and_an_old_shape_is_rejected(built_sit
     old["data"] = {**{k: v for k, v in entry["data"].items() if k != "industries"}}
     old["data"]["industry"] = "security-research"
     messages = " ".join(e.message for e in check.iter_errors(old))
-    assert "2 was expected" in messages
+    assert "3 was expected" in messages
     assert "'industries' is a required property" in messages
+    two = {k: v for k, v in entry.items() if k != "translations"} | {"format_version": 2}
+    messages = " ".join(e.message for e in check.iter_errors(two))
+    assert "'translations' is a required property" in messages
+    assert entry["translations"]["ja"]["state"] == "translated"
     industries = load_json(built_site, "api/industries/healthcare.json")
     backlinks = {(b["collection"], b["id"]) for b in industries["backlinks"]}
     assert ("case-studies", "healthcare-ml-poisoning-attacks") in backlinks

@@ -59,12 +59,19 @@ def plugins_of(config: str) -> list[Any]:
     return yaml.load((ROOT / config).read_text(encoding="utf-8"), Loader=LenientLoader)["plugins"]
 
 
-def test_offline_config_repeats_every_plugin_of_the_main_config_plus_offline() -> None:
-    main, offline = plugins_of("mkdocs.yml"), plugins_of("mkdocs.offline.yml")
-    assert [p for p in offline if p != "offline"] == main, (
-        "mkdocs.offline.yml replaces the plugin list of mkdocs.yml: copy the new plugins there"
-    )
-    assert "offline" in offline
+def test_every_edition_has_the_same_plugins_and_an_offline_switch() -> None:
+    """Under INHERIT a plugin list replaces the parent's: the Japanese edition repeats every
+    plugin with the same settings, but for its search languages and Japanese separators."""
+    main, japanese = plugins_of("mkdocs.yml"), plugins_of("mkdocs.ja.yml")
+    names = [next(iter(p)) if isinstance(p, dict) else p for p in main]
+    assert names == [next(iter(p)) if isinstance(p, dict) else p for p in japanese]
+    assert {"offline": {"enabled": None}} in main  # !ENV KB_OFFLINE, read as None here
+    search_en, search_ja = main[names.index("search")], japanese[names.index("search")]
+    assert search_ja["search"]["lang"] == ["ja", "en"]
+    assert search_ja["search"]["fields"] == search_en["search"]["fields"]
+    english_separators = search_en["search"]["separator"].split("]+", 1)
+    assert search_ja["search"]["separator"].split("]+", 1)[1] == english_separators[1]
+    assert search_ja["search"]["separator"].startswith(english_separators[0].rstrip("]"))
 
 
 def test_write_zip_gives_the_same_bytes_whatever_the_mtimes_and_creation_order(
@@ -185,3 +192,30 @@ def test_offline_assessment_page_works_from_disk_with_no_request(
     assert Path(str(markdown.value.path())).read_bytes() == report.stdout
     context.close()
     assert [url for url in requests if not url.startswith(("file://", "data:", "blob:"))] == []
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_offline_japanese_edition_searches_and_switches_language_from_disk(
+    page: Any, unpacked: Path
+) -> None:
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto((unpacked / "ja" / "index.html").as_uri())
+    assert page.evaluate("document.documentElement.lang") == "ja"
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.type("ドリフトの検知")
+    search.press("End")  # Material searches on keyup; Playwright types Japanese without keys
+    page.wait_for_selector(".md-search-result__item")
+    links = page.locator(".md-search-result__item > .md-search-result__link")
+    titles = [title.strip() for title in links.locator("h1").all_inner_texts()]
+    assert "コンセプトドリフト" in titles, titles
+    links.nth(titles.index("コンセプトドリフト")).click()
+    page.wait_for_url("**/ja/challenges/concept-drift.html*")
+    page.goto(page.url.split("#")[0] + "#solutions")
+    page.click(".md-header__option .md-select__link[hreflang=en]", force=True)
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    assert page.url == (unpacked / "challenges" / "concept-drift.html").as_uri() + "#solutions"
+    outside = [url for url in requests if not url.startswith(("file://", "data:"))]
+    assert outside == []

@@ -19,6 +19,7 @@ from kb.i18n import install_gettext
 pytestmark = pytest.mark.slow
 CORPUS = load_corpus(ROOT / "data")
 SITE_NAME = "Deploying ML — Challenges Knowledge Base"
+SITE_NAME_JA = "Deploying ML — 機械学習デプロイの課題ナレッジベース"
 SLACK_WINDOW = 32 * 1024  # Slack reads the first 32 KB of a page for its tags
 
 
@@ -95,7 +96,7 @@ def test_every_page_has_open_graph_metadata_whose_url_is_its_canonical_url(
         assert description.strip(), where
         assert is_plain(description), (where, description)
         assert len(description) <= 300, where  # Teams shows ~200 characters, Slack ~300
-        assert one(head, "og:site_name") == SITE_NAME
+        assert one(head, "og:site_name") == (SITE_NAME_JA if where.startswith("ja/") else SITE_NAME)
         assert re.fullmatch(r"[a-z]{2}_[A-Z]{2}", one(head, "og:locale")), where
         # Teams prefers the Twitter tags when both exist: they must say the same.
         assert one(head, "twitter:card") == "summary"

@@ -136,7 +136,7 @@ def duplicate_keys(text: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("name", ["mkdocs.yml", "mkdocs.offline.yml"])
+@pytest.mark.parametrize("name", ["mkdocs.yml", "mkdocs.ja.yml"])
 def test_site_config_has_no_duplicate_keys(name: str) -> None:
     """YAML keeps the last of two equal keys, so a merge slip would silently drop settings."""
     assert duplicate_keys((ROOT / name).read_text(encoding="utf-8")) == []

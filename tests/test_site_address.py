@@ -40,7 +40,7 @@ def elsewhere(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("elsewhere") / "site"
     env = dict(os.environ, KB_SITE_URL=OTHER_SITE, KB_REPO_URL=OTHER_REPO)
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        [sys.executable, "scripts/build.py", "site", "--out", str(site)],  # both editions
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -42,10 +42,16 @@ class Site:
     version: str
     repo_url: str | None = None  # where the sources are browsed, e.g. https://github.com/o/r
     branch: str = "main"  # the published branch (the one edit links open)
+    root: str = ""  # the site's root when this is another edition (…/ja/): open data lives there
+    language: str = "en"  # the edition's language
 
     def __post_init__(self) -> None:
         if not self.url.endswith("/"):
             object.__setattr__(self, "url", self.url + "/")
+        if not self.root:
+            object.__setattr__(self, "root", self.url)
+        elif not self.root.endswith("/"):
+            object.__setattr__(self, "root", self.root + "/")
         if self.repo_url:
             object.__setattr__(self, "repo_url", self.repo_url.rstrip("/"))
 
@@ -62,12 +68,12 @@ class Site:
         return f"{self.url}{entity.folder}/{entity.id}/"
 
     def api_url(self, entity: Entity) -> str:
-        """The URL of an entity's JSON document."""
-        return self.url + api_path(entity)
+        """The URL of an entity's JSON document (one for every edition, at the site's root)."""
+        return self.root + api_path(entity)
 
     def schema_url(self, name: str) -> str:
         """The URL of a published JSON Schema file, e.g. ``corpus.schema.json``."""
-        return f"{self.url}api/schema/{name}"
+        return f"{self.root}api/schema/{name}"
 
 
 def edit_branch(edit_uri: str | None) -> str:
@@ -237,7 +243,7 @@ def json_ld(
         "url": url,
         "name": entity.title,
         "identifier": entity.id,
-        "inLanguage": "en",
+        "inLanguage": site.language,
     }
     if entity.summary:
         doc["description"] = entity.summary

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -48,6 +49,7 @@ from kb.i18n import (
 from kb.ledger import (
     LEDGER,
     LedgerError,
+    Published,
     dump_ledger,
     ledger_problems,
     merge_ledger,
@@ -62,7 +64,7 @@ from kb.report import FORMATS, render
 from kb.schema import schema_files
 from kb.sitemap import merge_sitemaps
 from kb.skeleton import check_new, refusals, skeleton
-from kb.translations import Translations, load_translations
+from kb.translations import Language, Translations, fingerprint, load_language
 from kb.translations import skeleton as translation_skeleton
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,38 +133,62 @@ def main(argv: list[str] | None = None) -> int:
         # Starting files needs only the English, so unfinished translations never block it.
         return _start_translations(corpus, args.language, args.entries, args.data)
     try:
-        translations = load_translations(args.data, corpus, root)
+        languages = {code: load_language(code, args.data, corpus, root) for code in LANGUAGES}
     except CorpusError as exc:
         print(format_diagnostics(exc.diagnostics), file=sys.stderr)
         return 1
     if args.command == "translate":
-        return _translate(corpus, translations[args.language], args)
+        return _translate(corpus, languages[args.language].translations, args)
     site_info = _site_info(getattr(args, "site_url", None))
     if args.command == "report":
         return _report(corpus, site_info, args.file, args.format)
     history = read_history(root, args.data.resolve().name)
-    pages = render_site(corpus, site_info, history)
-    problems = ledger_problems(corpus, pages, args.data, root)
+    # Every edition: (its corpus, its site, its language), English first, keyed by URL prefix.
+    editions: dict[str, tuple[Corpus, Site, Language | None]] = {"": (corpus, site_info, None)}
+    for code, translated in languages.items():
+        prefix = EDITIONS[code].prefix
+        edition_site = _site_info(getattr(args, "site_url", None), EDITION_CONFIGS[code])
+        editions[prefix] = (translated.corpus, edition_site, translated)
+    pages = {
+        prefix: render_site(edition_corpus, edition_site, history, language)
+        for prefix, (edition_corpus, edition_site, language) in editions.items()
+    }
+    problems = [
+        problem
+        for prefix, (edition_corpus, _, _) in editions.items()
+        for problem in ledger_problems(edition_corpus, pages[prefix], args.data, root, prefix)
+    ]
     if problems:
         print(format_diagnostics(problems), file=sys.stderr)
         return 1
     if args.command == "ledger":
-        return _ledger(corpus, pages, args.data, check=args.check)
+        current = {
+            url: found
+            for prefix, (edition_corpus, _, _) in editions.items()
+            for url, found in published(edition_corpus, pages[prefix], prefix).items()
+        }
+        return _ledger(current, args.data, check=args.check)
     if args.command == "check":
         counts = ", ".join(f"{len(v)} {k}" for k, v in corpus.entities.items())
         print(f"corpus OK: {counts}")
-        for language, found in translations.items():
-            left = found.outstanding(corpus)
+        for code, translated in languages.items():
+            left = translated.translations.outstanding(corpus)
             summary = ", ".join(f"{len(v)} {k}" for k, v in left.items())
-            print(
-                f"{LANGUAGES[language]} ({language}): {len(found.entries)} translations; {summary}"
-            )
+            done = len(translated.translations.entries)
+            print(f"{LANGUAGES[code]} ({code}): {done} translations; {summary}")
         return 0
-    redirects = render_redirects(corpus, site_url=site_info.url, site_name=site_info.name)
-    assets = find_assets(corpus) | changes_feed(corpus, history, make_env(), site_info)
-    written = write_pages(pages | redirects | assets, args.out)
-    print(f"{len(pages)} pages in {args.out} ({len(written)} changed)")
-    data_files = export_files(corpus, site_info) | assess_files(site_info)
+    for prefix, (edition_corpus, edition_site, language) in editions.items():
+        out = args.out / prefix
+        env = make_env(language.catalog if language else None)
+        redirects = render_redirects(
+            edition_corpus, site_url=edition_site.url, site_name=edition_site.name
+        )
+        assets = find_assets(edition_corpus) | changes_feed(
+            edition_corpus, history, env, edition_site
+        )
+        written = write_pages(pages[prefix] | redirects | assets, out)
+        print(f"{len(pages[prefix])} pages in {out} ({len(written)} changed)")
+    data_files = export_files(corpus, site_info, languages) | assess_files(site_info)
     written = write_files(data_files, args.out)
     print(f"{len(data_files)} open-data files in {args.out / 'api'} ({len(written)} changed)")
     return 0
@@ -216,16 +242,20 @@ def _translate(corpus: Corpus, translations: Translations, args: argparse.Namesp
         return _start_translations(corpus, translations.language, names, args.data)
     for state, entities in left.items():
         for entity in entities:
-            print(f"{state}: {entity.folder}/{entity.id}")
+            # A stale translation, once brought up to date, records the English it now matches.
+            now = f" (source_fingerprint now: {fingerprint(entity)})" if state == "stale" else ""
+            print(f"{state}: {entity.folder}/{entity.id}{now}")
     print(", ".join(f"{len(v)} {k}" for k, v in left.items()))
     return 0
 
 
-def _site_info(url: str | None = None) -> Site:
-    """Site name, URL and repository from mkdocs.yml, version from pyproject.toml.
+def _site_info(url: str | None = None, config_file: str = "mkdocs.yml") -> Site:
+    """Site name, URL and repository of an edition, from its MkDocs configuration (following
+    ``INHERIT``); version from pyproject.toml.
 
     ``!ENV`` values are read from the environment as MkDocs reads them (``KB_SITE_URL`` and
-    ``KB_REPO_URL`` set where the site is deployed); Python tags are ignored.
+    ``KB_REPO_URL`` set where the site is deployed); Python tags are ignored. Another edition
+    lives at the site's address plus its prefix (``…/ja/``), as the MkDocs hook places it.
     """
 
     class Loader(yaml.SafeLoader):
@@ -234,14 +264,22 @@ def _site_info(url: str | None = None) -> Site:
     Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
     Loader.add_constructor("!ENV", _env_tag)
     Loader.add_multi_constructor("!", lambda *_: None)
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
-    url = url or config.get("site_url") or "/"
+    config: dict[str, Any] = {}
+    name: str | None = config_file
+    while name:
+        layer = yaml.load((ROOT / name).read_text(encoding="utf-8"), Loader=Loader)
+        config = layer | config  # the child's keys win over its parent's
+        name = layer.get("INHERIT")
+    language = (config.get("theme") or {}).get("language", "en")
+    root_url = url or config.get("site_url") or "/"
     return Site(
         config["site_name"],
-        url,
+        root_url.rstrip("/") + "/" + EDITIONS[language].prefix,
         project_version(ROOT),
         repo_url=config.get("repo_url"),
         branch=edit_branch(config.get("edit_uri")),
+        root=root_url,
+        language=language,
     )
 
 
@@ -293,15 +331,15 @@ def _report(corpus: Corpus, site: Site, path: Path, fmt: str) -> int:
     return 0
 
 
-def _ledger(corpus: Corpus, pages: dict[str, str], data: Path, *, check: bool) -> int:
-    """Add what the site publishes now to the ledger; it never removes anything."""
+def _ledger(current: dict[str, Published], data: Path, *, check: bool) -> int:
+    """Add what the site publishes now (every edition) to the ledger; it never removes anything."""
     path = data / LEDGER
     try:
         ledger, _ = read_ledger(path, path.as_posix())
     except LedgerError as exc:
         print(format_diagnostics(exc.diagnostics), file=sys.stderr)
         return 1
-    merged = merge_ledger(ledger, published(corpus, pages))
+    merged = merge_ledger(ledger, current)
     added = sorted(set(merged) - set(ledger))
     changed = [u for u in merged if u in ledger and merged[u] != ledger[u]]
     text = dump_ledger(merged)
@@ -390,7 +428,7 @@ def build_editions(site_dir: Path, *, offline: bool = False) -> bool:
 
     The English edition is the site root; another edition goes into its prefix (``ja/``).
     Each edition loads the corpus itself, so a bad corpus is reported once, by the first edition
-    that fails; the editions' own sitemaps are merged into one with ``hreflang`` alternates.
+    that fails; the site's sitemap lists every edition's pages with their ``hreflang`` alternates.
     """
     environment = os.environ | ({"KB_OFFLINE": "true"} if offline else {})
     with tempfile.TemporaryDirectory(prefix=".editions-", dir=site_dir.parent) as tmp:
@@ -426,10 +464,7 @@ def build_editions(site_dir: Path, *, offline: bool = False) -> bool:
             _site_info().url,
             {code: path.read_text(encoding="utf-8") for code, path in sitemaps.items()},
         )
-        for code, path in sitemaps.items():
-            if code != "en":
-                path.unlink()
-                path.with_suffix(".xml.gz").unlink(missing_ok=True)
+        # Each other edition keeps its own sitemap too: Material's instant navigation reads it.
         sitemaps["en"].write_text(merged, encoding="utf-8")
         with gzip.GzipFile(sitemaps["en"].with_suffix(".xml.gz"), "wb", mtime=0) as packed:
             packed.write(merged.encode("utf-8"))

@@ -347,8 +347,13 @@ def _check_case_study_coverage(
     return problems
 
 
-def validate_source(model: type[M], source: Source, problems: list[Diagnostic]) -> M | None:
-    """``source`` validated as ``model``, or None with its problems added to ``problems``."""
+def validate_source(
+    model: type[M], source: Source, problems: list[Diagnostic], skeleton: str = "kb new"
+) -> M | None:
+    """``source`` validated as ``model``, or None with its problems added to ``problems``.
+
+    ``skeleton`` names the command whose placeholders a file may still hold.
+    """
     data = source.data
     required = [n for n, f in model.model_fields.items() if f.is_required()]
     if data is None:
@@ -364,12 +369,12 @@ def validate_source(model: type[M], source: Source, problems: list[Diagnostic]) 
             )
         )
         return None
-    # Values that ``kb new`` left to fill are named as such, not as the type errors they cause.
+    # Values a skeleton left to fill are named as such, not as the type errors they cause.
     left = [loc for loc, text in source.strings() if text.startswith(PLACEHOLDER)]
     problems.extend(
         source.at(
             loc,
-            f"{_dotted(loc)}: still the placeholder from 'kb new': fill it in (the "
+            f"{_dotted(loc)}: still the placeholder from '{skeleton}': fill it in (the "
             "comment above it says what goes here)",
         )
         for loc in left

@@ -27,22 +27,25 @@ from kb.cite import Site, bibtex
 from kb.corpus import Corpus, Ref
 from kb.models import MODELS, Challenge, Entity, Reference, Slug, Step, Strict
 from kb.schema import schema_files
+from kb.translations import Language
 
 M = TypeVar("M", bound=Entity)
 
 FOLDERS: tuple[str, ...] = tuple(model.folder for model in MODELS)
 Folder = Literal[FOLDERS]  # type: ignore[valid-type]
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 """Version of the shape of the JSON documents under ``api/``; it changes when a field is renamed,
-removed or changes type (adding a collection or an optional field keeps it). History:
+removed or changes type, or a required key is added (adding a collection keeps it). History:
 
 - 1: the first published shape (documents carried no ``format_version``);
 - 2: case studies list ``industries`` (IDs of the new ``industries`` collection, primary first)
-  instead of one ``industry``; a tool's ``homepage`` moved into its sourced ``tool`` facts.
+  instead of one ``industry``; a tool's ``homepage`` moved into its sourced ``tool`` facts;
+- 3: every entry carries ``translations``: its text in the other editions (Japanese), beside the
+  English ``data``. Nothing was renamed or removed; a strict reader of format 2 rejects the new key.
 """
 
-FormatVersion = Literal[2]
+FormatVersion = Literal[3]
 
 CSV_LIST_SEPARATOR = "\n"
 """List cells of the CSV files hold one item per line (items may contain commas and ';')."""
@@ -66,6 +69,20 @@ class Link(_Export):
     api_url: str = Field(description="The other entry's JSON document.")
 
 
+class EntryTranslation(_Export):
+    """An entry's text in another edition of the site."""
+
+    state: Literal["translated", "stale", "partial", "missing"] = Field(
+        description="translated; stale (the English changed since); partial (some fields still "
+        "English); missing (no translation: the page shows the English)."
+    )
+    url: str = Field(description="The entry's page in that edition.")
+    text: dict[str, str | list[str]] = Field(
+        description="Translated text by dotted field path (summary, provenance.note, "
+        "tool.licence.note…); a field absent here is shown in English."
+    )
+
+
 class Entry(_Export, Generic[M]):
     """One entry: its fields exactly as in the YAML, plus resolved relations and backlinks."""
 
@@ -85,6 +102,9 @@ class Entry(_Export, Generic[M]):
     backlinks: list[Link] = Field(
         description="The entries that point at this one; `field` is the field of the other entry."
     )
+    translations: dict[str, EntryTranslation] = Field(
+        description="The entry in each other edition, by language code (ja)."
+    )
 
 
 class EntryFile(Entry[M], Generic[M]):
@@ -93,7 +113,7 @@ class EntryFile(Entry[M], Generic[M]):
     schema_url: str = Field(alias="schema", description="URL of the JSON Schema of this file.")
     format_version: FormatVersion = Field(
         description="Version of the shape of this document; it changes only when a field is "
-        "renamed, removed or changes type (2: case studies list industries)."
+        "renamed, removed or changes type, or a key is added (3: entries carry translations)."
     )
     version: str = Field(description="Version of the knowledge base (pyproject.toml).")
 
@@ -115,7 +135,7 @@ class CorpusFile(_Export):
     schema_url: str = Field(alias="schema", description="URL of the JSON Schema of this file.")
     format_version: FormatVersion = Field(
         description="Version of the shape of this document; it changes only when a field is "
-        "renamed, removed or changes type (2: case studies list industries)."
+        "renamed, removed or changes type, or a key is added (3: entries carry translations)."
     )
     version: str = Field(description="Version of the knowledge base (pyproject.toml).")
     data_sha256: str = Field(
@@ -138,10 +158,13 @@ def export_schemas(site: Site) -> dict[str, dict[str, Any]]:
     return schemas
 
 
-def export_files(corpus: Corpus, site: Site) -> dict[str, bytes]:
-    """Every open-data file of the site, keyed by its path (``api/...``)."""
+def export_files(
+    corpus: Corpus, site: Site, languages: dict[str, Language] | None = None
+) -> dict[str, bytes]:
+    """Every open-data file of the site, keyed by its path (``api/...``); with ``languages``,
+    each entry also carries its text in those editions."""
     out: dict[str, bytes] = {}
-    entries = _entries(corpus, site)
+    entries = _entries(corpus, site, languages or {})
     for name, schema in {**schema_files(), **export_schemas(site)}.items():
         out[f"api/schema/{name}"] = _json(schema)
     document = CorpusFile.model_validate(
@@ -209,7 +232,23 @@ def _json(data: Any) -> bytes:
     return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
-def _entries(corpus: Corpus, site: Site) -> dict[str, list[Entry[Any]]]:
+def _translations(
+    entity: Entity, site: Site, languages: dict[str, Language]
+) -> dict[str, EntryTranslation]:
+    found = {}
+    for code, language in languages.items():
+        translation = language.translations.get(entity)
+        found[code] = EntryTranslation(
+            state=language.state(entity),
+            url=f"{site.root}{language.edition.prefix}{entity.folder}/{entity.id}/",
+            text=dict(translation.text) if translation else {},
+        )
+    return found
+
+
+def _entries(
+    corpus: Corpus, site: Site, languages: dict[str, Language]
+) -> dict[str, list[Entry[Any]]]:
     back: dict[tuple[str, str], list[Ref]] = defaultdict(list)
     for ref in corpus.refs:
         back[(ref.target_folder, ref.target_id)].append(ref)
@@ -250,6 +289,7 @@ def _entries(corpus: Corpus, site: Site) -> dict[str, list[Entry[Any]]]:
                     data=entity,
                     links=links,
                     backlinks=[link(r.field, r.source) for r in referrers],
+                    translations=_translations(entity, site, languages),
                 )
             )
     return entries

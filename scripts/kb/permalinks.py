@@ -10,11 +10,12 @@ from __future__ import annotations
 import html
 import json
 import posixpath
+import re
 from collections.abc import Callable
 
 from kb.corpus import Corpus
 from kb.excerpt import one_line
-from kb.i18n import untranslated
+from kb.i18n import EDITIONS, Edition, untranslated
 from kb.lifecycle import redirect_url, url_of
 from kb.models import Entity
 
@@ -144,3 +145,81 @@ _REDIRECT = """\
 </body>
 </html>
 """
+
+
+# Links across editions ----------------------------------------------------------------------
+
+ROOT_SCHEME = "kb-root:"
+"""Templates write a link to a page or file of another edition as ``kb-root:<path from the
+site root>`` (``kb-root:api/challenges/x.json`` from a Japanese page): MkDocs checks only links
+inside the edition it builds, so these are resolved to relative links once the page is written."""
+
+_ROOT_HREF = re.compile(r'href="kb-root:([^"#?]*)([^"]*)"')
+
+
+def root_href(target: str, page: str, prefix: str, *, directory_urls: bool = True) -> str:
+    """The relative link from a page of an edition to ``target``, a path from the site root.
+
+    Args:
+        target: ``challenges/x/`` (a page: trailing slash or empty for the home page) or a file.
+        page: the page's URL within its edition, as MkDocs gives it (``challenges/y/``,
+            ``challenges/y.html``, or empty for the home page).
+        prefix: the edition's path under the site root (``ja/``; empty for English).
+        directory_urls: False where pages are ``.html`` files (the offline bundle).
+    """
+    is_page = target == "" or target.endswith("/")
+    if is_page and not directory_urls:
+        target = target.rstrip("/") + ".html" if target else "index.html"
+        is_page = False
+    here = prefix + page
+    folder = here if here.endswith("/") or not here else posixpath.dirname(here)
+    link = posixpath.relpath(target or ".", folder or ".")
+    if link == ".":
+        return "./"
+    return link + "/" if is_page else link
+
+
+def resolve_root_links(html_text: str, page: str, prefix: str, *, directory_urls: bool) -> str:
+    """Every ``kb-root:`` link of a written page, made relative to where the page is served."""
+    return _ROOT_HREF.sub(
+        lambda m: (
+            'href="'
+            + html.escape(root_href(m.group(1), page, prefix, directory_urls=directory_urls))
+            + m.group(2)
+            + '"'
+        ),
+        html_text,
+    )
+
+
+def alternates(
+    page: str, edition: Edition, root_url: str, *, directory_urls: bool = True
+) -> list[dict[str, str]]:
+    """The page in every edition, for the language switcher and the ``hreflang`` links.
+
+    Each gives the language's own ``name``, its ``lang`` code, ``link`` (the absolute URL, for
+    ``<link rel="alternate">``) and ``href`` (relative, so switching works from the offline
+    bundle too). Every page exists in every edition at the same path (tests hold to that).
+    """
+    if page == "404.html":
+        path = page
+    elif page.endswith(".html"):  # the offline bundle: challenges/x.html -> challenges/x/
+        stem = page.removesuffix(".html")
+        path = "" if stem == "index" else stem.removesuffix("/index") + "/"
+    else:
+        path = page
+    found = []
+    for other in EDITIONS.values():
+        target = other.prefix + path
+        href = root_href(target, page, edition.prefix, directory_urls=directory_urls)
+        link = root_url.rstrip("/") + "/" + target if root_url else href
+        found.append(
+            {
+                "name": other.name,
+                "lang": other.code,
+                "prefix": other.prefix,
+                "link": link,
+                "href": href,
+            }
+        )
+    return found

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,9 @@ from kb.models import (
     Stage,
     Step,
 )
+from kb.permalinks import ROOT_SCHEME
 from kb.tools import fact_counts, similar_tools, tool_pages, tool_row
+from kb.translations import Language
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _SECTION = re.compile(r"^## (.+?) \{ #([A-Za-z0-9_-]+)(?: [^}]*)? \}$", re.MULTILINE)
@@ -135,7 +137,12 @@ def _in_page_language(function: Callable[..., str | dict[str, Any]]) -> Callable
     return translated
 
 
-def make_env() -> jinja2.Environment:
+def data_link(path: str, here: str) -> str:
+    """A link from a page of another edition to open data, which lives at the site's root."""
+    return ROOT_SCHEME + path
+
+
+def make_env(catalog: Mapping[str, str] | None = None) -> jinja2.Environment:
     """The Jinja environment: strict about undefined names, Markdown output (no autoescape)."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("kb", "templates"),
@@ -146,7 +153,7 @@ def make_env() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.add_extension("jinja2.ext.do")  # {% do rows.append(...) %} builds table rows
-    install_gettext(env)  # every string a reader sees goes through _() (see kb/i18n.py)
+    install_gettext(env, catalog)  # every string a reader sees goes through _() (kb/i18n.py)
     env.filters.update(
         link=link_to,
         md_escape=md_escape,
@@ -182,7 +189,10 @@ def make_env() -> jinja2.Environment:
 
 
 def render_site(
-    corpus: Corpus, site: Site | None = None, history: History | None = None
+    corpus: Corpus,
+    site: Site | None = None,
+    history: History | None = None,
+    language: Language | None = None,
 ) -> dict[str, str]:
     """Every generated page of the site, keyed by its path under ``docs/``.
 
@@ -190,10 +200,19 @@ def render_site(
     document, schema.org JSON-LD (``jsonld`` in the front matter, printed by the theme) and
     absolute permalinks to copy; without it, permalinks are relative. ``history`` (read by
     :func:`kb.history.read_history`) dates each entry and fills the Changes page; without it,
-    pages say that the history is unavailable.
+    pages say that the history is unavailable. With ``language`` (another edition), ``corpus`` is
+    its localized corpus, and the same templates render in that language.
     """
     history = history or History(unavailable="not-read")
-    env = make_env()
+    env = make_env(language.catalog if language else None)
+    env.globals["LANG"] = language.edition.code if language else "en"
+    env.globals["LANGUAGE"] = language
+    # Open data is published once, at the site's root: another edition links it across editions.
+    env.filters["data"] = (
+        (lambda path, here: ROOT_SCHEME + path)
+        if language
+        else (lambda path, here: relative(path, here))
+    )
     env.globals["SITE"] = site
     env.globals["SITE_URL"] = site.url if site else None
     env.globals["COUNTS"] = _listing_counts(corpus)
@@ -222,7 +241,7 @@ def render_site(
             context = dict(
                 item=item,
                 source=corpus.path_of(item),
-                history=history.for_page(page_sources_of(corpus, item)),
+                history=history.for_page(page_sources_of(corpus, item, language)),
                 **_CONTEXT[model](corpus, item),
             )
             if not item.retired:
@@ -250,15 +269,18 @@ def render_site(
     return dict(sorted(pages.items()))
 
 
-def page_sources_of(corpus: Corpus, entity: Entity) -> list[str]:
-    """The data files an entity's page is built from (its history is theirs), root-relative."""
-    return [corpus.path_of(entity)]
+def page_sources_of(corpus: Corpus, entity: Entity, language: Language | None = None) -> list[str]:
+    """The data files an entity's page is built from (its history is theirs), root-relative:
+    its YAML file, and in another edition its translation too."""
+    translation = language.source_of(entity) if language else None
+    return [corpus.path_of(entity), *([translation] if translation else [])]
 
 
-def page_sources(corpus: Corpus) -> dict[str, str]:
-    """``{page path: data file}`` for every entity page (for "edit this page" links)."""
+def page_sources(corpus: Corpus, language: Language | None = None) -> dict[str, str]:
+    """``{page path: data file}`` for every entity page (for "edit this page" links): in
+    another edition, the translation where there is one, since that is what its reader fixes."""
     return {
-        page_path(entity): corpus.path_of(entity)
+        page_path(entity): (language and language.source_of(entity)) or corpus.path_of(entity)
         for folder in corpus.entities.values()
         for entity in folder.values()
     }

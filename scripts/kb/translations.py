@@ -26,7 +26,7 @@ from pydantic.fields import FieldInfo
 
 from kb.corpus import FOLDERS, Corpus, Ref, validate_source
 from kb.diagnostics import PLACEHOLDER, CorpusError, Diagnostic, did_you_mean
-from kb.i18n import LANGUAGES, folded_gap
+from kb.i18n import EDITIONS, LANGUAGES, LOCALES, Edition, folded_gap, load_catalog
 from kb.models import (
     MODELS,
     Entity,
@@ -195,7 +195,8 @@ class Translations:
         """``translated``, ``stale`` (English changed), ``partial`` or ``missing``."""
         found = self.get(entity)
         if found is None:
-            return "missing"
+            # An entry with no text to translate (a reference without a summary) needs no file.
+            return "missing" if english_text(entity) else "translated"
         if found.stale:
             return "stale"
         return "partial" if found.missing else "translated"
@@ -328,8 +329,45 @@ def _load_one(
                 )
             problems.append(parsed.at((key,), message, value=False))
     checked = validate_source(
-        translation_model, Source(parsed.path, data, parsed.key_marks, parsed.value_marks), problems
+        translation_model,
+        Source(parsed.path, data, parsed.key_marks, parsed.value_marks),
+        problems,
+        skeleton="kb translate",
     )
+    # What the text says is checked on the file as written, so its problems come all at once.
+    raw = {k: v for k, v in (data if isinstance(data, dict) else {}).items()}
+    recorded_raw = raw.pop("source_fingerprint", None)
+    raw.pop("id", None)
+    source_text = english_text(english)
+    # A stale translation was right for an older English: where they now differ in shape (a
+    # field dropped, a figure added), the page shows the English, and nothing is an error.
+    stale = recorded_raw != fingerprint(english)
+    for name, value in _leaves(raw):
+        loc = tuple(name.split("."))
+        if stale and (name not in source_text or _shape_differs(name, value, source_text[name])):
+            continue
+        if name not in source_text and name in {dotted(p) for p in translatable(model)}:
+            problems.append(
+                parsed.at(loc, f"{name}: the English entry has no {name} to translate; remove it")
+            )
+        elif _has_placeholder(value):
+            continue  # reported by validate_source
+        elif language == "ja" and (gap := _folded_gap(value)):
+            problems.append(
+                parsed.at(
+                    loc,
+                    f"{name}: a space between Japanese characters ({gap!r}), probably a folded "
+                    "line break: write each paragraph on one line",
+                )
+            )
+        elif _shape_differs(name, value, source_text[name]):
+            problems.append(
+                parsed.at(
+                    loc,
+                    f"{name}: {len(value)} items, but the English entry has "
+                    f"{len(source_text[name])} (translate each item, in the same order)",
+                )
+            )
     if checked is None or len(problems) > before:
         return None
     values = checked.model_dump(exclude_none=True)
@@ -340,40 +378,11 @@ def _load_one(
         return None
     recorded = values.pop("source_fingerprint")
     del values["id"]
-    text = dict(_leaves(values))
-    source_text = english_text(english)
-    for name, value in text.items():
-        loc = tuple(name.split("."))
-        if name not in source_text:
-            problems.append(
-                parsed.at(loc, f"{name}: the English entry has no {name} to translate; remove it")
-            )
-        elif _has_placeholder(value):
-            problems.append(
-                parsed.at(
-                    loc,
-                    f"{name}: still the placeholder {PLACEHOLDER!r}: write the translation, or "
-                    "remove the field to fall back to the English text",
-                )
-            )
-        elif language == "ja" and (gap := _folded_gap(value)):
-            problems.append(
-                parsed.at(
-                    loc,
-                    f"{name}: a space between Japanese characters ({gap!r}), probably a folded "
-                    "line break: write each paragraph on one line",
-                )
-            )
-        elif name == "figures" and len(value) != len(source_text[name]):
-            problems.append(
-                parsed.at(
-                    loc,
-                    f"figures: {len(value)} items, but the English entry has "
-                    f"{len(source_text[name])} (translate each figure, in the same order)",
-                )
-            )
-    if len(problems) > before:
-        return None
+    text = {
+        name: value
+        for name, value in _leaves(values)
+        if name in source_text and not _shape_differs(name, value, source_text[name])
+    }
     return Translation(language, english, shown, text, recorded, fingerprint(english))
 
 
@@ -384,6 +393,20 @@ def _leaves(values: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any
             yield from _leaves(value, f"{prefix}{key}.")
         else:
             yield f"{prefix}{key}", value
+
+
+ONE_FOR_ONE = {"figures", "subsections"}
+"""Lists translated item by item (keywords and aliases are the language's own lists)."""
+
+
+def _shape_differs(name: str, translated: Any, english: Any) -> bool:
+    """True where a one-for-one list no longer has one translated item per English one."""
+    return (
+        name in ONE_FOR_ONE
+        and isinstance(translated, list)
+        and isinstance(english, list)
+        and len(translated) != len(english)
+    )
 
 
 def _folded_gap(value: Any) -> str | None:
@@ -447,3 +470,53 @@ __all__ = [
     "skeleton",
     "translatable",
 ]
+
+
+@dataclass(frozen=True)
+class Language:
+    """Everything an edition in another language renders with: its catalog and translations.
+
+    ``corpus`` is the localized corpus (translated text in place); ``english`` the original, so
+    pages can name the English term and link the English page where a translation falls behind.
+    """
+
+    edition: Edition
+    catalog: dict[str, str]
+    translations: Translations
+    corpus: Corpus
+    english: Corpus
+
+    def state(self, entity: Entity) -> State:
+        """How far ``entity``'s translation is: translated, stale, partial or missing."""
+        return self.translations.state(entity)
+
+    def original(self, entity: Entity) -> Entity:
+        """The English entry behind a localized one."""
+        return self.english.entities[entity.folder][entity.id]
+
+    def source_of(self, entity: Entity) -> str | None:
+        """The translation file of ``entity``, root-relative, if there is one."""
+        found = self.translations.get(entity)
+        return found.path if found else None
+
+
+def load_language(code: str, data_dir: Path, corpus: Corpus, root: Path) -> Language:
+    """The translations and interface catalog of ``code``, checked; raise CorpusError listing
+    every problem in both."""
+    problems: list[Diagnostic] = []
+    translations = Translations(code)
+    catalog: dict[str, str] = {}
+    try:
+        translations = load_translations(data_dir, corpus, root)[code]
+    except CorpusError as exc:
+        problems += exc.diagnostics
+    path = LOCALES / f"{code}.yaml"
+    try:
+        catalog = load_catalog(code, path, Path(os.path.relpath(path, root)).as_posix())
+    except CorpusError as exc:
+        problems += exc.diagnostics
+    if problems:
+        raise CorpusError(problems)
+    return Language(
+        EDITIONS[code], catalog, translations, translations.localize_corpus(corpus), corpus
+    )

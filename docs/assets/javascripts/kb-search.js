@@ -7,7 +7,14 @@
  * 2. A query of several words lists first the pages where one section matches every word; within
  *    each group Material's order stands (its score, weighed by each page's search boost).
  *
- * Both act on the worker's messages (QUERY = 2 out, RESULT = 3 back), as Material's own main
+ * 3. Japanese (the /ja/ edition, where the page loads TinySegmenter first): Japanese has no
+ *    spaces between words. The worker splits the indexed text into words with TinySegmenter, but
+ *    a query typed without spaces would reach it as one long term that matches nothing, so each
+ *    run of Japanese is split here by the same segmenter (the same code, so the same words):
+ *    "データの散在" becomes "データ 散在". One-character particles (の, を, …) are dropped, as
+ *    lunr's Japanese stop-word filter drops them from the index. Latin words pass unchanged.
+ *
+ * All act on the worker's messages (QUERY = 2 out, RESULT = 3 back), as Material's own main
  * thread sees them; what the reader types never leaves the browser.
  */
 (function () {
@@ -34,9 +41,23 @@
     return word;
   }
 
+  var JAPANESE = /[\u3005\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]+/g;
+  var PARTICLE = /^[\u3040-\u309f]$/;
+  var segmenter = null;
+
+  function segment(query) {
+    var lunr = window.lunr;
+    if (!segmenter && lunr && lunr.TinySegmenter) segmenter = new lunr.TinySegmenter();
+    if (!segmenter) return query;
+    return query.replace(JAPANESE, function (run) {
+      var words = segmenter.segment(run).filter(function (w) { return !PARTICLE.test(w); });
+      return " " + (words.length ? words : [run]).join(" ") + " ";
+    }).replace(/\s+/g, " ").trim();
+  }
+
   /* The query the worker receives for the text in the search box. */
   function rewrite(query) {
-    return query.split(/(\s+)/).map(function (part) {
+    return segment(query).split(/(\s+)/).map(function (part) {
       return /^[A-Za-z]+$/.test(part) ? stem(part) : part;
     }).join("");
   }

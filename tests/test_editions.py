@@ -1,0 +1,239 @@
+"""The Japanese edition beside the English one: every page in both, linked both ways, searchable.
+
+All checks read the real site built once per session (``built_site``: both editions, as
+``make site`` builds them) or serve it (``served_site``).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT, SITE_URL, copy_project, site_build
+from find_helpers import open_search, search
+from kb.corpus import load_corpus
+from kb.models import Challenge
+from kb.translations import load_language
+
+CORPUS = load_corpus(ROOT / "data")
+JA = load_language("ja", ROOT / "data", CORPUS, ROOT)
+SITEMAP = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+pytestmark = pytest.mark.slow
+
+
+def pages_of(site: Path) -> set[str]:
+    """Every page of one edition's folder, as its path (``challenges/x/``), redirects excluded."""
+    found = set()
+    for path in site.rglob("index.html"):
+        rel = path.parent.relative_to(site).as_posix()
+        if rel == "ja" or rel.startswith(("ja/", "api/")):
+            continue
+        if 'http-equiv="refresh"' in path.read_text(encoding="utf-8")[:2000]:
+            continue  # a redirect page (a renamed entry, a moved page), not a page of its own
+        found.add("" if rel == "." else rel + "/")
+    return found
+
+
+def test_every_english_page_has_a_japanese_counterpart_and_back(built_site: Path) -> None:
+    english, japanese = pages_of(built_site), pages_of(built_site / "ja")
+    assert len(english) > 300
+    assert english - japanese == set(), "English pages without a Japanese one"
+    assert japanese - english == set(), "Japanese pages without an English one"
+
+
+def test_the_sitemap_lists_both_editions_each_page_with_its_alternates(built_site: Path) -> None:
+    root = ET.parse(built_site / "sitemap.xml").getroot()
+    urls = {}
+    for url in root.iterfind("sm:url", SITEMAP):
+        loc = url.findtext("sm:loc", namespaces=SITEMAP) or ""
+        links = {link.get("hreflang"): link.get("href") for link in url.iterfind("x:link", SITEMAP)}
+        urls[loc] = links
+    english = [u for u in urls if not u.startswith(SITE_URL + "ja/")]
+    japanese = [u for u in urls if u.startswith(SITE_URL + "ja/")]
+    assert len(english) == len(japanese) > 300
+    for loc in english:
+        twin = SITE_URL + "ja/" + loc.removeprefix(SITE_URL)
+        assert urls[loc] == {"en": loc, "ja": twin, "x-default": loc}, loc
+        assert urls[twin] == {"en": loc, "ja": twin, "x-default": loc}, twin
+    # The edition's own sitemap stays too (Material's instant navigation reads it).
+    assert (built_site / "ja" / "sitemap.xml").is_file()
+
+
+@pytest.mark.parametrize(
+    "rel", ["", "challenges/concept-drift/", "matrix/", "about/", "references/lin-2013/"]
+)
+def test_each_edition_has_its_language_canonical_url_and_hreflang_pair(
+    built_site: Path, rel: str
+) -> None:
+    for prefix, lang in (("", "en"), ("ja/", "ja")):
+        html = (built_site / prefix / rel / "index.html").read_text(encoding="utf-8")
+        assert f'<html lang="{lang}"' in html
+        assert f'<link rel="canonical" href="{SITE_URL}{prefix}{rel}">' in html
+        assert f'<link rel="alternate" href="{SITE_URL}{rel}" hreflang="en">' in html
+        assert f'<link rel="alternate" href="{SITE_URL}ja/{rel}" hreflang="ja">' in html
+        locale = {"en": "en_US", "ja": "ja_JP"}
+        assert f'<meta property="og:locale" content="{locale[lang]}">' in html
+        other = "ja" if lang == "en" else "en"
+        assert f'<meta property="og:locale:alternate" content="{locale[other]}">' in html
+
+
+def test_japanese_pages_are_written_in_japanese(built_site: Path) -> None:
+    for challenge in CORPUS.live(Challenge):
+        html = (built_site / "ja" / "challenges" / challenge.id / "index.html").read_text()
+        title = JA.corpus.entities["challenges"][challenge.id].title
+        assert f"<title>{title} - " in html
+        assert JAPANESE.search(title), title
+        # The English term, once, so a reader can match the paper.
+        assert html.count(challenge.title) >= 1
+
+
+def test_open_data_is_published_once_and_carries_the_japanese_text(built_site: Path) -> None:
+    assert not (built_site / "ja" / "api").exists()
+    import json
+
+    entry = json.loads((built_site / "api/challenges/concept-drift.json").read_text())
+    ja = entry["translations"]["ja"]
+    assert ja["state"] == "translated"
+    assert ja["url"] == f"{SITE_URL}ja/challenges/concept-drift/"
+    assert ja["text"]["title"] == JA.corpus.entities["challenges"]["concept-drift"].title
+    html = (built_site / "ja/challenges/concept-drift/index.html").read_text()
+    assert 'href="../../../api/challenges/concept-drift.json"' in html
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "",
+        "challenges/",
+        "challenges/concept-drift/",
+        "case-studies/uber-michelangelo-platform/",
+        "solutions/mlflow/",
+        "references/lin-2013/",
+        "stages/model-deployment/",
+        "steps/monitoring/",
+        "paper/introduction/",
+        "industries/healthcare/",
+        "matrix/",
+        "explore/?stage=model-deployment",
+        "assess/",
+        "tools/",
+        "about/",
+        "contributing/",
+        "editorial-status/",
+        "retired/",
+        "changes/",
+    ],
+)
+def test_the_language_switcher_round_trips_keeping_the_section(
+    page: Any, served_site: str, rel: str
+) -> None:
+    anchor = "#references" if rel.startswith("challenges/concept") else ""
+    page.goto(served_site + rel + anchor)
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page.click(".md-header__option .md-select__link[hreflang=ja]", force=True)
+    page.wait_for_function("document.documentElement.lang === 'ja'")
+    assert page.url == served_site + "ja/" + rel + anchor
+    page.click(".md-header__option .md-select__link[hreflang=en]", force=True)
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    assert page.url == served_site + rel + anchor
+
+
+@pytest.mark.browser
+def test_a_japanese_query_for_each_challenge_title_ranks_it_first(
+    page: Any, served_site: str
+) -> None:
+    box = open_search(page, served_site + "ja/")
+    wrong = {}
+    for challenge in CORPUS.live(Challenge):
+        title = JA.corpus.entities["challenges"][challenge.id].title
+        results = search(page, box, title)
+        first = results[0]["href"] if results else None
+        if first != f"{served_site}ja/challenges/{challenge.id}/":
+            wrong[title] = [r["title"] for r in results[:3]]
+    assert wrong == {}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("ドリフト検知", "challenges/concept-drift/"),  # katakana + kanji, no space
+        ("データのばらつき", None),  # hiragana in the middle: finds something, no error
+        ("ポイズニング", "challenges/data-poisoning/"),
+        ("説明可能性", "challenges/explainability-score/"),
+        ("GDPR", None),  # an acronym on the Japanese site
+        ("BERT", "case-studies/bert-training-cost/"),
+        ("concept-drift", "challenges/concept-drift/"),  # an ID
+        ("concept drift", "challenges/concept-drift/"),  # the English term
+    ],
+)
+def test_japanese_search_understands_mixed_scripts_and_english(
+    page: Any, served_site: str, query: str, expected: str | None
+) -> None:
+    box = open_search(page, served_site + "ja/")
+    results = search(page, box, query)
+    assert results, query
+    if expected:
+        assert [r["href"] for r in results[:3]].count(f"{served_site}ja/{expected}") == 1, [
+            r["title"] for r in results[:5]
+        ]
+
+
+@pytest.fixture(scope="module")
+def behind(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built from a copy where the English moved on: one translation is stale, one is
+    missing, and one leaves a field untranslated."""
+    project = copy_project(tmp_path_factory.mktemp("behind") / "project")
+    data = project / "data"
+    drift = data / "challenges" / "concept-drift.yaml"
+    drift.write_text(drift.read_text().replace("as time passes.", "as time goes by."))
+    (data / "ja" / "challenges" / "data-poisoning.yaml").unlink()
+    stealing = data / "ja" / "challenges" / "model-stealing.yaml"
+    stealing.write_text(re.sub(r"(?ms)^in_production:.*?(?=^\S)", "", stealing.read_text()))
+    site = project / "site"
+    result = site_build(project, site)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+@pytest.mark.parametrize(
+    ("entry", "english_text"),
+    [
+        ("concept-drift", None),  # stale: the Japanese text stays, with the notice
+        ("data-poisoning", "Data poisoning"),  # missing: the English text, with the notice
+        ("model-stealing", None),  # partial: one field in English
+    ],
+)
+def test_a_translation_behind_the_english_says_so_and_links_it(
+    behind: Path, entry: str, english_text: str | None
+) -> None:
+    html = (behind / "ja" / "challenges" / entry / "index.html").read_text()
+    notice = re.search(r'<div class="admonition [^"]*kb-translation[^"]*">(.*?)</div>', html, re.S)
+    assert notice, entry
+    assert JAPANESE.search(notice.group(1))
+    assert f'href="../../../challenges/{entry}/"' in notice.group(1)
+    if english_text:  # the untranslated entry shows its English title as the page's heading
+        heading = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
+        assert heading
+        assert english_text in heading.group(1)
+    status = (behind / "ja" / "editorial-status" / "index.html").read_text()
+    assert f'href="../challenges/{entry}/"' in status
+
+
+def test_the_english_edition_shows_no_translation_notice(built_site: Path) -> None:
+    for path in (built_site / "challenges").rglob("index.html"):
+        assert "kb-translation" not in path.read_text(encoding="utf-8")
+
+
+def test_ledger_holds_every_japanese_url(built_site: Path) -> None:
+    ledger = (ROOT / "data" / "ledger.yaml").read_text(encoding="utf-8")
+    for rel in pages_of(built_site / "ja"):
+        if rel.startswith(("about/", "contributing/")) or rel == "":
+            continue  # hand-written pages are not generated from data
+        assert f"/ja/{rel}:" in ledger, rel
