@@ -27,7 +27,15 @@ from kb.diagnostics import format_diagnostics
 from kb.export import export_files
 from kb.find import find_assets
 from kb.history import read_history
-from kb.i18n import EDITIONS, LANGUAGES, SOURCE_LANGUAGE, Edition, install_gettext, load_catalog
+from kb.i18n import (
+    EDITIONS,
+    LANGUAGES,
+    SOURCE_LANGUAGE,
+    Edition,
+    env_gettext,
+    install_gettext,
+    load_catalog,
+)
 from kb.ledger import ledger_problems
 from kb.permalinks import (
     alternates,
@@ -90,7 +98,7 @@ def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
         language=edition.code,
     )
     history = read_history(root)  # one `git log`; a copy without .git says history is unavailable
-    pages = render_site(corpus, site, history, language)
+    pages = render_site(corpus, site, history, language, languages)
     # Every URL and anchor of data/ledger.yaml must still resolve (and no ID may be reused).
     problems = ledger_problems(corpus, pages, root / "data", root, edition.prefix)
     if problems:
@@ -104,7 +112,13 @@ def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
         _data_files.update(assess_files(site))
     _redirects.clear()
     _redirects.update(
-        render_redirects(corpus, site_url=config.site_url, site_name=config.site_name)
+        render_redirects(
+            corpus,
+            site_url=config.site_url,
+            site_name=config.site_name,
+            gettext=env_gettext(env),
+            language=edition.code,
+        )
     )
     if not edition.prefix:  # moved hand-written pages only ever existed in English
         moves = config.extra.get("moved_pages") or {}
@@ -112,7 +126,9 @@ def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
     _sources.clear()
     _sources.update(page_sources(corpus, language))
     _assets.clear()
-    _assets.update(find_assets(corpus, directory_urls=config.use_directory_urls))
+    _assets.update(
+        find_assets(corpus, directory_urls=config.use_directory_urls, gettext=env_gettext(env))
+    )
     feed = changes_feed(corpus, history, env, site)
     _assets.update(feed)
     # main.html links the feed from every page's head, when there is one.

@@ -112,7 +112,7 @@ def test_open_data_is_published_once_and_carries_the_japanese_text(built_site: P
         "",
         "challenges/",
         "challenges/concept-drift/",
-        "case-studies/uber-michelangelo-platform/",
+        "case-studies/airbnb-search-ranking/",
         "solutions/mlflow/",
         "references/lin-2013/",
         "stages/model-deployment/",
@@ -136,12 +136,17 @@ def test_the_language_switcher_round_trips_keeping_the_section(
     anchor = "#references" if rel.startswith("challenges/concept") else ""
     page.goto(served_site + rel + anchor)
     assert page.evaluate("document.documentElement.lang") == "en"
-    page.click(".md-header__option .md-select__link[hreflang=ja]", force=True)
-    page.wait_for_function("document.documentElement.lang === 'ja'")
+    switch_language(page, "ja")
     assert page.url == served_site + "ja/" + rel + anchor
-    page.click(".md-header__option .md-select__link[hreflang=en]", force=True)
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    switch_language(page, "en")
     assert page.url == served_site + rel + anchor
+
+
+def switch_language(page: Any, lang: str) -> None:
+    """Open the header's language menu and pick ``lang``, as a reader does."""
+    page.hover(".md-header__option .md-select")
+    page.click(f".md-header__option .md-select__link[hreflang={lang}]")
+    page.wait_for_function(f"document.documentElement.lang === '{lang}'")
 
 
 @pytest.mark.browser
@@ -180,7 +185,7 @@ def test_japanese_search_understands_mixed_scripts_and_english(
     results = search(page, box, query)
     assert results, query
     if expected:
-        assert [r["href"] for r in results[:3]].count(f"{served_site}ja/{expected}") == 1, [
+        assert f"{served_site}ja/{expected}" in [r["href"] for r in results[:5]], [
             r["title"] for r in results[:5]
         ]
 

@@ -214,7 +214,8 @@ def test_offline_japanese_edition_searches_and_switches_language_from_disk(
     links.nth(titles.index("コンセプトドリフト")).click()
     page.wait_for_url("**/ja/challenges/concept-drift.html*")
     page.goto(page.url.split("#")[0] + "#solutions")
-    page.click(".md-header__option .md-select__link[hreflang=en]", force=True)
+    page.hover(".md-header__option .md-select")
+    page.click(".md-header__option .md-select__link[hreflang=en]")
     page.wait_for_function("document.documentElement.lang === 'en'")
     assert page.url == (unpacked / "challenges" / "concept-drift.html").as_uri() + "#solutions"
     outside = [url for url in requests if not url.startswith(("file://", "data:"))]

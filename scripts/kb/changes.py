@@ -15,7 +15,6 @@ import jinja2
 from kb.cite import AUTHOR, Site
 from kb.corpus import Corpus
 from kb.history import Change, Commit, History
-from kb.i18n import SOURCE_LANGUAGE
 from kb.models import Entity
 
 PAGE_PATH = "changes.md"
@@ -79,7 +78,7 @@ def changes_feed(
         site=site,
         items=items,
         author=AUTHOR,
-        language=SOURCE_LANGUAGE,
+        language=site.language,
         page_url=site.url + PAGE_PATH.removesuffix(".md") + "/",
         feed_url=site.url + FEED_PATH,
         updated=max((c for c, _ in items), key=lambda c: c.time).timestamp,

@@ -42,6 +42,7 @@ from kb.i18n import (
     EDITIONS,
     LANGUAGES,
     LOCALES,
+    env_gettext,
     python_strings,
     template_strings,
     update_catalog,
@@ -150,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         edition_site = _site_info(getattr(args, "site_url", None), EDITION_CONFIGS[code])
         editions[prefix] = (translated.corpus, edition_site, translated)
     pages = {
-        prefix: render_site(edition_corpus, edition_site, history, language)
+        prefix: render_site(edition_corpus, edition_site, history, language, languages)
         for prefix, (edition_corpus, edition_site, language) in editions.items()
     }
     problems = [
@@ -181,9 +182,13 @@ def main(argv: list[str] | None = None) -> int:
         out = args.out / prefix
         env = make_env(language.catalog if language else None)
         redirects = render_redirects(
-            edition_corpus, site_url=edition_site.url, site_name=edition_site.name
+            edition_corpus,
+            site_url=edition_site.url,
+            site_name=edition_site.name,
+            gettext=env_gettext(env),
+            language=edition_site.language,
         )
-        assets = find_assets(edition_corpus) | changes_feed(
+        assets = find_assets(edition_corpus, gettext=env_gettext(env)) | changes_feed(
             edition_corpus, history, env, edition_site
         )
         written = write_pages(pages[prefix] | redirects | assets, out)

@@ -49,13 +49,14 @@ def render_redirects(
     site_url: str | None = None,
     site_name: str | None = None,
     gettext: Callable[[str], str] = untranslated,
+    language: str = "en",
 ) -> dict[str, str]:
     """``{output path: HTML}`` of every redirect page, e.g. ``challenges/old/index.html``.
 
     Links are relative, so the site works under any base path; the canonical link is absolute
     when ``site_url`` is known. Chat apps do not follow the redirect, so the page also carries
     the link-preview tags of the page it leads to: an old link pasted in a chat unfurls as the new.
-    ``gettext`` words the page's title and sentence in the edition's language.
+    ``gettext`` words the page's title and sentence in the edition's ``language``.
     """
     pages = {}
     for url, target in redirect_targets(corpus).items():
@@ -66,7 +67,9 @@ def render_redirects(
         title = html.escape(target.title)
         pages[here] = _REDIRECT.format(
             **_moved(gettext, title, href),
+            lang=language,
             preview=_PREVIEW.format(
+                locale=EDITIONS[language].locale,
                 title=title,
                 description=html.escape(one_line(target.summary or target.title)),
                 site_name=html.escape(site_name or ""),
@@ -98,6 +101,7 @@ def render_moves(
         canonical = site_url.rstrip("/") + "/" + new.lstrip("/") if site_url else href
         pages[here] = _REDIRECT.format(
             **_moved(gettext, html.escape(new), href),
+            lang="en",  # moved hand-written pages only ever existed in English
             preview="",  # a moved hand-written page: its new title is not known here
             href=html.escape(href),
             canonical=html.escape(canonical),
@@ -123,7 +127,7 @@ _PREVIEW = """\
 <meta property="og:title" content="{title}">
 <meta property="og:description" content="{description}">
 <meta property="og:url" content="{canonical}">
-<meta property="og:locale" content="en_US">
+<meta property="og:locale" content="{locale}">
 <meta name="twitter:card" content="summary">
 <meta name="twitter:title" content="{title}">
 <meta name="twitter:description" content="{description}">
@@ -131,7 +135,7 @@ _PREVIEW = """\
 
 _REDIRECT = """\
 <!doctype html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <title>{moved_title}</title>

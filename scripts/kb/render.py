@@ -193,6 +193,7 @@ def render_site(
     site: Site | None = None,
     history: History | None = None,
     language: Language | None = None,
+    languages: Mapping[str, Language] | None = None,
 ) -> dict[str, str]:
     """Every generated page of the site, keyed by its path under ``docs/``.
 
@@ -201,7 +202,8 @@ def render_site(
     absolute permalinks to copy; without it, permalinks are relative. ``history`` (read by
     :func:`kb.history.read_history`) dates each entry and fills the Changes page; without it,
     pages say that the history is unavailable. With ``language`` (another edition), ``corpus`` is
-    its localized corpus, and the same templates render in that language.
+    its localized corpus, and the same templates render in that language. ``languages`` (every
+    other edition) tell the editorial-status page which translations are behind.
     """
     history = history or History(unavailable="not-read")
     env = make_env(language.catalog if language else None)
@@ -229,7 +231,16 @@ def render_site(
         pages[path] = render(path, template, **context)
 
     emit("index.md", "home.md.j2", stages=corpus.live(Stage), paper=corpus.live(PaperSection))
-    emit("editorial-status.md", "editorial-status.md.j2", **_editorial_context(corpus))
+    status = [
+        (other.edition.name, other.translations.outstanding(corpus))
+        for other in (languages or {}).values()
+    ]
+    emit(
+        "editorial-status.md",
+        "editorial-status.md.j2",
+        translation_status=status,
+        **_editorial_context(corpus),
+    )
     for model, template in _ENTITY_TEMPLATES.items():
         emit(
             f"{model.folder}/index.md",
