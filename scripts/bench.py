@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from kb.models import MODELS, RefTo  # noqa: E402
 
 CLONED = ("challenges", "case-studies", "solutions", "references")
-PROJECT_FILES = ("mkdocs.yml", "pyproject.toml", "docs", "scripts", "overrides")
+PROJECT_FILES = ("mkdocs.yml", "mkdocs.ja.yml", "pyproject.toml", "docs", "scripts", "overrides")
 
 
 def make_project(target: Path, scale: int, *, history: bool = False) -> int:
@@ -181,6 +181,25 @@ def assess_weight(site: Path) -> dict[str, float]:
     }
 
 
+def measure_editions(project: Path) -> dict[str, float]:
+    """Wall time of both editions built as ``make site`` builds them (two processes at once, then
+    the merged sitemap), and the size of each edition's search index."""
+    out = project / "site-editions"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
+    env.setdefault("SOURCE_DATE_EPOCH", "1700000000")
+    command = [sys.executable, "scripts/build.py", "site", "--out", str(out)]
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+    total = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"make site failed in {project}:\n{result.stderr[-3000:]}")
+    return {
+        "editions": total,
+        "index_en": (out / "search" / "search_index.json").stat().st_size,
+        "index_ja": (out / "ja" / "search" / "search_index.json").stat().st_size,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build each scale in a temporary folder and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -212,10 +231,13 @@ def main(argv: list[str] | None = None) -> int:
         measured: dict[tuple[int, bool], list[dict[str, Any]]] = {
             (s, h): [] for s, h, _, _ in projects
         }
+        editions: list[dict[str, float]] = []
         for turn in turns:
             for scale, history, entries, project in turn:
                 print(f"building {scale}x: {entries} entries ...", file=sys.stderr, flush=True)
                 measured[(scale, history)].append(measure(project))
+                if scale == 1 and history:  # the English build above, then both editions
+                    editions.append(measure_editions(project))
         for scale, history, entries, project in projects:
             runs_of = measured[(scale, history)]
             rows.append(
@@ -271,12 +293,24 @@ def main(argv: list[str] | None = None) -> int:
             f" s without ({with_history['total'] - without['total']:+.2f} s wall time; CPU time "
             f"{with_history['cpu'] - without['cpu']:+.2f} s). The budget is +0.30 s."
         )
+    if editions:
+        english = min(m["total"] for m in measured[(1, True)])
+        both = min(e["editions"] for e in editions)
+        print(
+            f"\nEditions of the real corpus (best of {len(editions)} builds each): English only "
+            f"{english:.2f} s (one `mkdocs build`, what `make serve` rebuilds after an edit); "
+            f"English and Japanese {both:.2f} s (`make site`: both at once in two processes, then "
+            f"one sitemap) = {both / english:.2f}x the English-only build (target: at most 1.5x). "
+            f"Search index: English {editions[0]['index_en'] / 1e6:.2f} MB "
+            f"({editions[0]['index_en'] / 1e3:.0f} KB), Japanese "
+            f"{editions[0]['index_ja'] / 1e6:.2f} MB."
+        )
     print(
         "\n| corpus | /assess/ HTML (gzip) | of which embedded data (gzip) "
         "| its JS + CSS (gzip) | page total (gzip) |"
     )
     print("|---|---:|---:|---:|---:|")
-    for scale, _, m in rows:
+    for scale, _, _, m in rows:
         kb = {k: v / 1e3 for k, v in m.items() if k.startswith("assess_")}
         print(
             f"| {'real' if scale == 1 else f'{scale}x'} "
