@@ -211,6 +211,25 @@ def on_page_context(
     return context
 
 
+def on_pre_template(
+    template: jinja2.Template, template_name: str, config: MkDocsConfig, **kwargs: Any
+) -> jinja2.Template:
+    """The 404 page is a theme template, not a page: give it its own alternates (the other
+    editions' 404 pages), not those of the last page built, and the editions' prefixes, so the
+    English 404 page can hand a missing /ja/ address to the Japanese one."""
+    if template_name == "404.html":
+        edition = edition_of(config)
+        config.extra["alternate"] = alternates(
+            "404.html",
+            edition,
+            config.extra["kb_root_url"],
+            directory_urls=config.use_directory_urls,
+        )
+        config.extra["kb_other_editions"] = [e.prefix for e in EDITIONS.values() if e.prefix]
+        config.extra["kb_edition_prefix"] = edition.prefix
+    return template
+
+
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     """Undo :func:`on_page_context` once the page is written; resolve links to other editions."""
     while _highlighted:

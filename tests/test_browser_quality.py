@@ -37,6 +37,7 @@ EXTRA_PAGES = [
     if source in SOURCES
 ]
 PAGES = ["", *INDEX_PAGES, *ENTRY_PAGES, *EXTRA_PAGES]
+PAGES += [f"ja/{rel}" for rel in PAGES]  # the Japanese edition: the same pages under ja/
 
 
 def test_pages_of_every_type_request_nothing_but_the_local_server(
@@ -45,17 +46,20 @@ def test_pages_of_every_type_request_nothing_but_the_local_server(
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
     page.on("websocket", lambda socket: requests.append(socket.url))
-    for rel in ["", "challenges/", *ENTRY_PAGES]:
-        page.goto(served_site + rel, wait_until="networkidle")
-    # Search loads its worker and index lazily: use it too.
-    page.click("label.md-search__icon, .md-search__input", timeout=5000)
-    page.fill(".md-search__input", "drift")
-    page.press(".md-search__input", "End")
-    page.wait_for_selector(".md-search-result__item", timeout=10000)
-    page.wait_for_load_state("networkidle")
+    for prefix, query in (("ja/", "ドリフト"), ("", "drift")):
+        for rel in ["", "challenges/", *ENTRY_PAGES]:
+            page.goto(served_site + prefix + rel, wait_until="networkidle")
+        # Search loads its worker and index lazily (and in Japanese a segmenter): use it too.
+        page.click("label.md-search__icon, .md-search__input", timeout=5000)
+        page.fill(".md-search__input", query)
+        page.press(".md-search__input", "End")
+        page.wait_for_selector(".md-search-result__item", timeout=10000)
+        page.wait_for_load_state("networkidle")
 
     local = urlsplit(served_site).netloc
-    assert any(u.endswith("search_index.json") for u in requests)
+    assert any(u.endswith("/ja/search/search_index.json") for u in requests)
+    assert any(u.endswith("/search/search_index.json") and "/ja/" not in u for u in requests)
+    assert any(u.endswith("/ja/assets/javascripts/lunr/tinyseg.js") for u in requests)
     assert len(requests) > 20
     outside = [u for u in requests if urlsplit(u).scheme not in {"data", "blob"}]
     outside = [u for u in outside if urlsplit(u).netloc != local]

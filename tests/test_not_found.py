@@ -118,3 +118,31 @@ def test_not_found_page_robots_and_sitemap_follow_a_subpath_site_url(tmp_path: P
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     assert "<loc>https://example.org/kb/challenges/concept-drift/</loc>" in sitemap
     assert SITE_URL not in sitemap
+
+
+@pytest.mark.browser
+def test_a_missing_japanese_address_gets_the_japanese_not_found_page(
+    page: Any, pages_site: str
+) -> None:
+    """Hosts serve the root 404 page for every missing address: under /ja/ it hands over to the
+    Japanese edition's, which shows the address that was followed and searches in Japanese."""
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(f"{pages_site}ja/challenges/concept-drfit/")
+    page.wait_for_url(f"{pages_site}ja/404.html#*")
+    assert page.evaluate("document.documentElement.lang") == "ja"
+    assert page.inner_text(".kb-404__path") == "/ja/challenges/concept-drfit/"
+    assert page.input_value("#kb-404-q") == "concept drfit"
+    hrefs = page.eval_on_selector_all(".kb-404 a", "els => els.map(e => e.href)")
+    assert f"{pages_site}ja/challenges/" in hrefs
+    assert [url for url in requests if not url.startswith((pages_site, "data:"))] == []
+
+
+def test_each_edition_has_its_own_not_found_page(built_site: Path) -> None:
+    english = (built_site / "404.html").read_text(encoding="utf-8")
+    japanese = (built_site / "ja" / "404.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in english
+    assert '<html lang="ja"' in japanese
+    assert "Page not found" in english
+    assert "Page not found" not in japanese
+    assert "/ja/challenges/" in not_found_links(japanese)

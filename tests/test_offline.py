@@ -213,7 +213,7 @@ def test_offline_japanese_edition_searches_and_switches_language_from_disk(
     assert "コンセプトドリフト" in titles, titles
     links.nth(titles.index("コンセプトドリフト")).click()
     page.wait_for_url("**/ja/challenges/concept-drift.html*")
-    page.goto(page.url.split("#")[0] + "#solutions")
+    page.goto(page.url.split("?")[0].split("#")[0] + "#solutions")  # drop search's ?h=
     page.hover(".md-header__option .md-select")
     page.click(".md-header__option .md-select__link[hreflang=en]")
     page.wait_for_function("document.documentElement.lang === 'en'")

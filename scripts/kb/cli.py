@@ -34,7 +34,7 @@ from kb.bundle import write_zip
 from kb.changes import changes_feed
 from kb.cite import Site, edit_branch, project_version
 from kb.corpus import FOLDERS, Corpus, load_corpus
-from kb.diagnostics import PLACEHOLDER, CorpusError, format_diagnostics
+from kb.diagnostics import PLACEHOLDER, CorpusError, Diagnostic, format_diagnostics
 from kb.export import export_files, write_files
 from kb.find import find_assets
 from kb.history import read_history
@@ -154,11 +154,12 @@ def main(argv: list[str] | None = None) -> int:
         prefix: render_site(edition_corpus, edition_site, history, language, languages)
         for prefix, (edition_corpus, edition_site, language) in editions.items()
     }
-    problems = [
-        problem
-        for prefix, (edition_corpus, _, _) in editions.items()
-        for problem in ledger_problems(edition_corpus, pages[prefix], args.data, root, prefix)
-    ]
+    problems: list[Diagnostic] = []
+    for prefix, (edition_corpus, _, _) in editions.items():
+        # Other editions mirror the English URLs: while the English ones are broken, theirs
+        # break the same way, and one fix mends both, so they are reported once, in English.
+        if not problems:
+            problems = ledger_problems(edition_corpus, pages[prefix], args.data, root, prefix)
     if problems:
         print(format_diagnostics(problems), file=sys.stderr)
         return 1

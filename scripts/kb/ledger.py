@@ -239,7 +239,7 @@ def _at(source: Source | None, url: str) -> Callable[[str], Diagnostic]:
 
 
 def _gone(url: str, record: Record) -> str:
-    parts = url.strip("/").split("/")
+    parts = url.strip("/").removeprefix(edition_of(url)).strip("/").split("/")
     if len(parts) != 2:
         return "restore the page (index pages are permanent)"
     folder, entity_id = parts
