@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import json
 import re
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
@@ -19,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from assess_helpers import CASES, FIXTURES, INVALID, case_bytes, html_body, kb_report
-from conftest import QuietHandler, copy_project, mkdocs_build
+from conftest import ROOT, QuietHandler, copy_project, mkdocs_build
 from kb.assess import Assessment, migrate, page_data
 from kb.cite import Site, project_version
 from kb.corpus import load_corpus
@@ -529,3 +531,28 @@ def test_axe_finds_nothing_with_every_status_and_message_on_screen(
             if v["impact"] in {"serious", "critical"}
         ]
     assert found == []
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_the_japanese_page_exports_what_kb_report_lang_ja_prints(
+    browser: Any, served_site: str, name: str
+) -> None:
+    """The Japanese assessment page and `kb report --lang ja` give the same report, byte for
+    byte: its words and its links to the Japanese edition."""
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    open_page(page, served_site + "ja/assess/")
+    import_file(page, f"{name}.json", (CASES / f"{name}.json").read_bytes())
+    page.wait_for_function("document.querySelector('.kb-assess [role=status]').textContent")
+    exported = download(page, "Markdownをダウンロード")
+    context.close()
+    script, fixture = str(ROOT / "scripts" / "build.py"), str(CASES / f"{name}.json")
+    result = subprocess.run(
+        [sys.executable, script, "report", fixture, "--lang", "ja"],
+        capture_output=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert exported == result.stdout
+    assert "/ja/challenges/" in exported.decode()
+    assert re.search(r"[\u3040-\u30ff]", exported.decode())

@@ -112,6 +112,12 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("file", type=Path, help="the assessment file (.json)")
     report.add_argument("--format", choices=FORMATS, default="md", help="md (default), csv, html")
     report.add_argument("--site-url", help="public root URL of the permanent links")
+    report.add_argument(
+        "--lang",
+        choices=sorted(EDITIONS),
+        default="en",
+        help="the report's language and the edition its links open (default: en)",
+    )
     args = parser.parse_args(argv)
 
     if args.command == "strings":
@@ -142,7 +148,11 @@ def main(argv: list[str] | None = None) -> int:
         return _translate(corpus, languages[args.language].translations, args)
     site_info = _site_info(getattr(args, "site_url", None))
     if args.command == "report":
-        return _report(corpus, site_info, args.file, args.format)
+        if args.lang == "en":
+            return _report(corpus, site_info, args.file, args.format)
+        report_site = _site_info(args.site_url, EDITION_CONFIGS[args.lang])
+        chosen = languages[args.lang]
+        return _report(chosen.corpus, report_site, args.file, args.format, chosen.catalog)
     history = read_history(root, args.data.resolve().name)
     # Every edition: (its corpus, its site, its language), English first, keyed by URL prefix.
     editions: dict[str, tuple[Corpus, Site, Language | None]] = {"": (corpus, site_info, None)}
@@ -313,9 +323,14 @@ def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> object:
     return default
 
 
-def _report(corpus: Corpus, site: Site, path: Path, fmt: str) -> int:
-    """Render an assessment file on stdout; a bad file gets one line on stderr and status 1."""
-    strings = report_strings(make_env())
+def _report(
+    corpus: Corpus, site: Site, path: Path, fmt: str, catalog: dict[str, str] | None = None
+) -> int:
+    """Render an assessment file on stdout; a bad file gets one line on stderr and status 1.
+
+    With another edition's ``corpus``, ``site`` and ``catalog``, the report is the one that
+    edition's assessment page gives (its words, its links)."""
+    strings = report_strings(make_env(catalog))
     data = page_data(corpus, site)
     try:
         if too_large := size_problem(path.stat().st_size, strings):
