@@ -10,6 +10,7 @@ summary obeys exactly the rules of an English one.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -63,7 +64,8 @@ def _flatten(annotation: Any) -> list[Any]:
     return [annotation]
 
 
-def translatable(model: type[Strict], prefix: Path_ = ()) -> list[Path_]:
+@functools.cache  # asked for every entry, and the answer is a property of the class
+def translatable(model: type[Strict], prefix: Path_ = ()) -> tuple[Path_, ...]:
     """Every translatable text of ``model``: fields marked :class:`Translatable`, at any depth."""
     found: list[Path_] = []
     for name, info in model.model_fields.items():
@@ -72,7 +74,7 @@ def translatable(model: type[Strict], prefix: Path_ = ()) -> list[Path_]:
             found.append((*prefix, name))
         elif nested is not None:
             found.extend(translatable(nested, (*prefix, name)))
-    return found
+    return tuple(found)
 
 
 def dotted(path: Path_) -> str:
