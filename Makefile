@@ -17,11 +17,11 @@ serve: .venv  ## Serve the English edition on http://127.0.0.1:8000 (live reload
 serve-ja: .venv  ## Serve the Japanese edition on http://127.0.0.1:8001/ja/ (one edition at a time)
 	$(MKDOCS) serve -f mkdocs.ja.yml -a 127.0.0.1:8001
 
-test: .venv  ## Run the whole test suite (builds the real site)
-	$(PY) -m pytest -q
+test: .venv  ## Run the whole test suite (builds the real site), one worker per CPU
+	$(PY) -m pytest -q -n auto
 
 test-browser: .venv  ## Only the browser tests; fails (not skips) when chromium is missing
-	KB_REQUIRE_BROWSER=1 $(PY) -m pytest -q -m browser
+	KB_REQUIRE_BROWSER=1 $(PY) -m pytest -q -n auto -m browser
 
 site: .venv  ## Strict build of both editions into site/ (the previous site survives a failure)
 	$(PY) scripts/build.py site
