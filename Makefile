@@ -15,7 +15,7 @@ serve: .venv  ## Serve the English edition on http://127.0.0.1:8000 (live reload
 	$(MKDOCS) serve -a 127.0.0.1:8000
 
 serve-ja: .venv  ## Serve the Japanese edition on http://127.0.0.1:8001/ja/ (one edition at a time)
-	$(MKDOCS) serve -f mkdocs.ja.yml -a 127.0.0.1:8001
+	KB_SITE_URL=http://127.0.0.1:8001/ja/ $(MKDOCS) serve -f mkdocs.ja.yml -a 127.0.0.1:8001
 
 test: .venv  ## Run the whole test suite (builds the real site), one worker per CPU
 	$(PY) -m pytest -q -n auto

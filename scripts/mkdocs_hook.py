@@ -70,9 +70,15 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
         VENDORED_SHIM if "iframe-worker" in url else url
         for url in config.extra.get("polyfills") or []
     ]
-    config.extra["kb_root_url"] = config.site_url or ""
-    if edition.prefix and config.site_url:
-        config.site_url = config.site_url.rstrip("/") + "/" + edition.prefix
+    url = config.site_url or ""
+    if edition.prefix and url.endswith("/" + edition.prefix):
+        # `mkdocs serve` mounts the site at its address's path, read before any hook runs, so
+        # `make serve-ja` gives the edition's own address (…/ja/); the root is what precedes it.
+        config.extra["kb_root_url"] = url.removesuffix(edition.prefix)
+    else:
+        config.extra["kb_root_url"] = url
+        if edition.prefix and url:
+            config.site_url = url.rstrip("/") + "/" + edition.prefix
     return config
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -40,21 +41,41 @@ def wait_for(url: str, needle: str, seconds: float) -> bool:
     return False
 
 
-def test_serve_rebuilds_a_page_after_its_yaml_changes(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("config", "edition", "path", "before", "after"),
+    [
+        ("mkdocs.yml", "", "challenges/concept-drift.yaml", "Concept drift", "Concept shift"),
+        # As `make serve-ja` runs it: the edition's own address, so it is served under /ja/.
+        (
+            "mkdocs.ja.yml",
+            "ja/",
+            "ja/challenges/concept-drift.yaml",
+            "コンセプトドリフト",
+            "概念シフト",
+        ),
+    ],
+    ids=["en", "ja"],
+)
+def test_serve_rebuilds_a_page_after_its_yaml_changes(
+    tmp_path: Path, config: str, edition: str, path: str, before: str, after: str
+) -> None:
     project = copy_project(tmp_path / "project")
     port = free_port()
+    address = f"http://127.0.0.1:{port}/{edition}"
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "mkdocs", "serve", "-f", config, "-a", f"127.0.0.1:{port}"],
         cwd=project,
+        env={**os.environ, "KB_SITE_URL": address},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    url = f"http://127.0.0.1:{port}/challenges/concept-drift/"
+    url = f"{address}challenges/concept-drift/"
     try:
-        assert wait_for(url, ">Concept drift<", 60), "mkdocs serve did not come up"
-        data = project / "data" / "challenges" / "concept-drift.yaml"
-        data.write_text(data.read_text().replace("title: Concept drift", "title: Concept shift"))
-        assert wait_for(url, ">Concept shift<", 60), "the page was not regenerated"
+        assert wait_for(url, f">{before}<", 60), "mkdocs serve did not come up"
+        assert f'<link rel="canonical" href="{url}">' in (fetch(url) or "")
+        data = project / "data" / path
+        data.write_text(data.read_text().replace(f"title: {before}", f"title: {after}"))
+        assert wait_for(url, f">{after}<", 60), "the page was not regenerated"
     finally:
         server.terminate()
         server.wait(timeout=10)
