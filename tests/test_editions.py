@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,57 @@ def test_japanese_pages_are_written_in_japanese(built_site: Path) -> None:
         assert JAPANESE.search(title), title
         # The English term, once, so a reader can match the paper.
         assert html.count(challenge.title) >= 1
+
+
+class EnglishText(HTMLParser):
+    """The text a page marks as English (inside an element with ``lang="en"``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[bool] = []
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in VOID:
+            self.stack.append(("lang", "en") in attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if any(self.stack[1:]):  # the <html> element of a Japanese page says "ja"
+            self.found.append(data)
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+def english_text(path: Path) -> str:
+    parser = EnglishText()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return " ".join(parser.found)
+
+
+def test_english_on_a_japanese_page_is_marked_as_english(built_site: Path) -> None:
+    """Screen readers read it in English, and the browser picks a Latin font for it."""
+    ja = built_site / "ja"
+    for challenge in CORPUS.live(Challenge):
+        marked = english_text(ja / "challenges" / challenge.id / "index.html")
+        # The English term under the heading, and the English key terms search finds.
+        assert marked.count(challenge.title) >= 2, challenge.id
+        assert all(t.lower() in marked.lower() for t in challenge.keywords), challenge.id
+    paper = "Challenges in Deploying Machine Learning: a Survey of Case Studies"
+    assert paper in english_text(ja / "index.html")
+    assert paper in english_text(ja / "about" / "index.html")
+    assert "Propose a case study" in english_text(ja / "contributing" / "index.html")
+    changes = (ja / "changes" / "index.html").read_text(encoding="utf-8")
+    subjects = re.findall(r'<p class="kb-change"><strong>(.*?)</strong>', changes)
+    assert subjects
+    assert all(s.startswith('<span lang="en">') for s in subjects)
+    # The English edition needs no such marks in its text.
+    for page in ("challenges/concept-drift", "changes"):
+        assert '<span lang="en">' not in (built_site / page / "index.html").read_text()
 
 
 def test_open_data_is_published_once_and_carries_the_japanese_text(built_site: Path) -> None:
