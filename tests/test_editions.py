@@ -294,3 +294,19 @@ def test_ledger_holds_every_japanese_url(built_site: Path) -> None:
         if rel.startswith(("about/", "contributing/")) or rel == "":
             continue  # hand-written pages are not generated from data
         assert f"/ja/{rel}:" in ledger, rel
+
+
+@pytest.mark.browser
+def test_the_filter_page_counts_in_the_editions_language(page: Any, served_site: str) -> None:
+    said = {}
+    for prefix in ("", "ja/"):
+        page.goto(f"{served_site}{prefix}explore/")
+        page.wait_for_function("document.querySelector('.kb-explore__count').textContent !== ''")
+        said[prefix] = page.locator(".kb-explore__count").text_content()
+    english = re.fullmatch(
+        r"(\d+) results \(Challenges: (\d+) · Case studies: (\d+) · Solutions: (\d+)\)", said[""]
+    )
+    assert english, said[""]
+    total, challenges, cases, solutions = english.groups()
+    japanese = f"{total}件（課題{challenges}件・事例{cases}件・解決策{solutions}件）"  # noqa: RUF001
+    assert said["ja/"] == japanese

@@ -141,8 +141,11 @@
       const per = Object.keys(plurals)
         .map((id) => [plurals[id], found.filter((i) => i.values.collection[0] === id).length])
         .filter(([, n]) => n > 0)
-        .map(([label, n]) => label + ": " + n);
-      status.textContent = count(strings.results, found.length) + (per.length ? " (" + per.join(" · ") + ")" : "");
+        .map(([label, n]) => strings.part.replace("{label}", label).replace("{n}", n));
+      const total = count(strings.results, found.length);
+      status.textContent = per.length
+        ? strings.breakdown.replace("{total}", total).replace("{parts}", per.join(strings.separator))
+        : total;
       // Each option's count: what this facet would show with that option alone ticked.
       for (const facet of facets) {
         for (const option of facet.options) {
