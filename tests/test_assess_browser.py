@@ -543,7 +543,7 @@ def test_the_japanese_page_exports_what_kb_report_lang_ja_prints(
     page = context.new_page()
     open_page(page, served_site + "ja/assess/")
     import_file(page, f"{name}.json", (CASES / f"{name}.json").read_bytes())
-    page.wait_for_function("document.querySelector('.kb-assess [role=status]').textContent")
+    page.wait_for_function("document.querySelector('.kb-assess [role=status]')?.textContent")
     exported = download(page, "Markdownをダウンロード")
     context.close()
     script, fixture = str(ROOT / "scripts" / "build.py"), str(CASES / f"{name}.json")

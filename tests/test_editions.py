@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, SITE_URL, copy_project, site_build
-from find_helpers import open_search, search
+from find_helpers import open_explore, open_search, search
 from kb.corpus import load_corpus
 from kb.models import Challenge
 from kb.translations import load_language
@@ -300,8 +300,8 @@ def test_ledger_holds_every_japanese_url(built_site: Path) -> None:
 def test_the_filter_page_counts_in_the_editions_language(page: Any, served_site: str) -> None:
     said = {}
     for prefix in ("", "ja/"):
-        page.goto(f"{served_site}{prefix}explore/")
-        page.wait_for_function("document.querySelector('.kb-explore__count').textContent !== ''")
+        open_explore(page, f"{served_site}{prefix}explore/")  # the count is built after the fetch
+        page.wait_for_function("document.querySelector('.kb-explore__count')?.textContent")
         said[prefix] = page.locator(".kb-explore__count").text_content()
     english = re.fullmatch(
         r"(\d+) results \(Challenges: (\d+) · Case studies: (\d+) · Solutions: (\d+)\)", said[""]
