@@ -15,7 +15,6 @@ from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -413,6 +412,16 @@ DATE_PATTERN = r"^(?:19|20)[0-9]{2}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|
 """A date as YYYY-MM-DD, or YYYY-MM or YYYY where the source gives no more."""
 
 
+def _calendar_day(text: str) -> str:
+    """The pattern lets 2024-02-30 through: a full date must be a day of the calendar."""
+    if len(text) == 10:
+        try:
+            datetime.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a day of the calendar") from None
+    return text
+
+
 class Fact(Strict, Generic[T]):
     """One comparison fact: its value and where it was seen, or ``unknown`` with the reason.
 
@@ -481,12 +490,9 @@ class Release(Strict):
     version: Annotated[PlainText, StringConstraints(min_length=1, max_length=60)] = Field(
         description="The version, as the source names it."
     )
-    date: Annotated[
-        str,
-        # YAML reads an unquoted 2024-04-17 as a date: take it as the text it was written as.
-        BeforeValidator(lambda v: v.isoformat() if isinstance(v, datetime.date) else v),
-        StringConstraints(pattern=DATE_PATTERN),
-    ] = Field(description="Its date: YYYY-MM-DD, or YYYY-MM or YYYY where only that is shown.")
+    date: Annotated[str, StringConstraints(pattern=DATE_PATTERN), AfterValidator(_calendar_day)] = (
+        Field(description="Its date: YYYY-MM-DD, or YYYY-MM or YYYY where only that is shown.")
+    )
 
 
 class ReleaseFact(Fact[Release]):

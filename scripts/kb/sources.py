@@ -14,7 +14,15 @@ Loc = tuple[str | int, ...]
 """A path into a document: keys and list indexes, as in pydantic's error ``loc``."""
 
 # libyaml is about 9x faster; fall back to the pure-Python loader where it is not compiled in.
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    """Reads an unquoted 2024-04-17 as the text written, not a date object: PyYAML would raise
+    ValueError (a traceback, not a diagnostic) on 2024-02-30, and the models check dates."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_str)
 
 
 @dataclass
