@@ -61,6 +61,12 @@ def edition_of(config: MkDocsConfig) -> Edition:
     return EDITIONS.get(config.theme["language"], EDITIONS[SOURCE_LANGUAGE])
 
 
+def offline_build(config: MkDocsConfig) -> bool:
+    """Whether this build is the offline bundle (Material's offline plugin switched on)."""
+    plugin = config.plugins.get("material/offline")
+    return bool(plugin and plugin.config.enabled)
+
+
 def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     """Another edition lives under the site's address plus its prefix (``…/ja/``)."""
     edition = edition_of(config)
@@ -133,7 +139,12 @@ def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
     _sources.update(page_sources(corpus, language))
     _assets.clear()
     _assets.update(
-        find_assets(corpus, directory_urls=config.use_directory_urls, gettext=env_gettext(env))
+        find_assets(
+            corpus,
+            directory_urls=config.use_directory_urls,
+            gettext=env_gettext(env),
+            offline=offline_build(config),
+        )
     )
     feed = changes_feed(corpus, history, env, site)
     _assets.update(feed)

@@ -26,7 +26,7 @@ from find_helpers import (
     serve_sitemap_locally,
 )
 from kb.corpus import load_corpus
-from kb.find import FACETS_PATH, facet_index, find_assets
+from kb.find import FACETS_PATH, FACETS_SCRIPT_PATH, facet_index, find_assets
 from kb.models import VERSIONS, CaseStudy, Challenge, Solution, Stage, Step
 
 CORPUS = load_corpus(ROOT / "data")
@@ -120,6 +120,16 @@ def test_facet_index_is_deterministic_and_follows_the_url_style() -> None:
     assert '"url":"challenges/concept-drift/"' in first
     flat = find_assets(CORPUS, directory_urls=False)[FACETS_PATH]
     assert '"url":"challenges/concept-drift.html"' in flat
+
+
+def test_only_the_offline_bundle_carries_the_index_as_a_script_too() -> None:
+    assert FACETS_SCRIPT_PATH not in find_assets(CORPUS)  # the hosted site fetches the JSON
+    offline = find_assets(CORPUS, directory_urls=False, offline=True)
+    script = offline[FACETS_SCRIPT_PATH]
+    assert script.startswith("window.kbFacets = ")
+    assert script.endswith(";\n")
+    payload = script.removeprefix("window.kbFacets = ").removesuffix(";\n")
+    assert json.loads(payload) == json.loads(offline[FACETS_PATH])
 
 
 def test_cli_build_writes_the_facet_index_beside_the_pages(tmp_path: Path) -> None:

@@ -220,3 +220,35 @@ def test_offline_japanese_edition_searches_and_switches_language_from_disk(
     assert page.url == (unpacked / "challenges" / "concept-drift.html").as_uri() + "#solutions"
     outside = [url for url in requests if not url.startswith(("file://", "data:"))]
     assert outside == []
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.parametrize("prefix", ["", "ja/"])
+def test_offline_filter_page_filters_from_disk_with_no_request(
+    page: Any, unpacked: Path, prefix: str
+) -> None:
+    """fetch() cannot read the index from file://: the bundle's script copy of it is loaded."""
+    import json
+
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    edition = unpacked / prefix
+    page.goto((edition / "explore.html").as_uri() + "?stage=model-deployment")
+    page.wait_for_selector("#kb-explore[data-ready]")
+    index = json.loads((edition / "assets" / "kb-facets.json").read_text(encoding="utf-8"))
+    expected = {
+        item["url"]
+        for item in index["items"]
+        if any(p.get("stage") == "model-deployment" for p in item.get("placements", []))
+    }
+    hrefs = page.eval_on_selector_all(
+        ".kb-explore__results li > a", "links => links.map(a => a.href)"
+    )
+    assert expected
+    assert {edition.as_uri() + "/" + url for url in expected} == set(hrefs)
+    assert all((edition / url).is_file() for url in expected)
+    count = page.locator(".kb-explore__count").text_content()
+    assert count.startswith(f"{len(expected)} results" if not prefix else f"{len(expected)}件")
+    assert any(url.endswith(f"/{prefix}assets/kb-facets.js") for url in requests)
+    assert [url for url in requests if not url.startswith(("file://", "data:"))] == []

@@ -23,6 +23,10 @@ from kb.models import VERSIONS, CaseStudy, Challenge, Entity, Industry, Solution
 FACETS_PATH = "assets/kb-facets.json"
 """Where the facet index is served, relative to the site root."""
 
+FACETS_SCRIPT_PATH = "assets/kb-facets.js"
+"""The same index as a script, in the offline bundle only: a page opened from disk (file://)
+cannot fetch() a file beside it, but it can load a <script> that sets ``window.kbFacets``."""
+
 SOLUTION_KINDS: dict[str, str] = {
     "tool": N_("Tools"),
     "practice": N_("Practices"),
@@ -156,13 +160,20 @@ def find_pages(corpus: Corpus, env: jinja2.Environment) -> dict[str, str]:
 
 
 def find_assets(
-    corpus: Corpus, *, directory_urls: bool = True, gettext: Callable[[str], str] = untranslated
+    corpus: Corpus,
+    *,
+    directory_urls: bool = True,
+    gettext: Callable[[str], str] = untranslated,
+    offline: bool = False,
 ) -> dict[str, str]:
     """Static files of this feature, keyed by path under the site root; ``gettext`` words the
-    labels of the index in the edition's language."""
+    labels of the index in the edition's language. ``offline`` adds the index as a script."""
     index = facet_index(corpus, directory_urls=directory_urls, gettext=gettext)
     text = json.dumps(index, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return {FACETS_PATH: text + "\n"}
+    assets = {FACETS_PATH: text + "\n"}
+    if offline:
+        assets[FACETS_SCRIPT_PATH] = f"window.kbFacets = {text};\n"
+    return assets
 
 
 def _url(entity: Entity, directory_urls: bool) -> str:

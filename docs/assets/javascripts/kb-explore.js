@@ -177,6 +177,25 @@
     root.dataset.ready = "true";
   }
 
+  // From disk (the offline bundle) fetch() cannot read a file beside the page, but a <script>
+  // can: the bundle carries the same index as kb-facets.js, which sets window.kbFacets.
+  function load(indexUrl) {
+    if (indexUrl.protocol !== "file:") {
+      return fetch(indexUrl).then((response) => {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      });
+    }
+    if (window.kbFacets) return Promise.resolve(window.kbFacets);
+    return new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = indexUrl.href.replace(/\.json$/, ".js");
+      script.onload = () => resolve(window.kbFacets);
+      script.onerror = () => reject(new Error(script.src.split("/").pop() + " not found"));
+      document.head.append(script);
+    });
+  }
+
   function start() {
     const root = document.getElementById("kb-explore");
     if (!root || root.dataset.state) return;
@@ -185,11 +204,7 @@
     const fallback = document.getElementById("kb-explore-fallback");
     const strings = JSON.parse(root.dataset.kbStrings);
     const indexUrl = new URL(link.getAttribute("href"), window.location.href);
-    fetch(indexUrl)
-      .then((response) => {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      })
+    load(indexUrl)
       .then((index) => {
         if (fallback) fallback.hidden = true;
         build(root, index, new URL("../", indexUrl), strings); // the index lives in assets/
@@ -199,9 +214,14 @@
       });
   }
 
+  // Material's document$ announces pages swapped in by instant navigation; from file:// it never
+  // fires, so the first page also starts on DOMContentLoaded. start() runs once per page.
   if (typeof document$ !== "undefined") {
     document$.subscribe(start); // eslint-disable-line no-undef
-  } else {
+  }
+  if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
 })();
