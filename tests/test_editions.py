@@ -16,7 +16,7 @@ import pytest
 from conftest import ROOT, SITE_URL, copy_project, site_build
 from find_helpers import open_explore, open_search, search
 from kb.corpus import load_corpus
-from kb.models import Challenge
+from kb.models import Challenge, Reference
 from kb.translations import load_language
 
 CORPUS = load_corpus(ROOT / "data")
@@ -142,6 +142,32 @@ def test_english_on_a_japanese_page_is_marked_as_english(built_site: Path) -> No
     # The English edition needs no such marks in its text.
     for page in ("challenges/concept-drift", "changes"):
         assert '<span lang="en">' not in (built_site / page / "index.html").read_text()
+
+
+def test_a_reference_title_is_marked_with_its_own_language_where_the_page_differs(
+    built_site: Path,
+) -> None:
+    """A reference keeps its original title, so a page in another language marks it (the
+    English titles on Japanese pages, the German guideline on both editions)."""
+    from html import escape
+
+    references = CORPUS.live(Reference)
+    assert {r.title_language for r in references} == {"en", "de"}
+    for prefix, page_language in (("", "en"), ("ja/", "ja")):
+        listing = (built_site / prefix / "references" / "index.html").read_text(encoding="utf-8")
+        for ref in references:
+            title = escape(ref.title, quote=False)
+            marked = f'<a href="{ref.id}/"><span lang="{ref.title_language}">{title}</span></a>'
+            plain = f'<a href="{ref.id}/">{title}</a>'
+            expected, unexpected = (
+                (plain, marked) if ref.title_language == page_language else (marked, plain)
+            )
+            assert expected in listing, (prefix, ref.id)
+            assert unexpected not in listing, (prefix, ref.id)
+        heading = (built_site / prefix / "references" / "vdi-guidelines" / "index.html").read_text(
+            encoding="utf-8"
+        )
+        assert re.search(r'<h1 id="[^"]+"><span lang="de">VDI 3714: Einsatz', heading), prefix
 
 
 def test_open_data_is_published_once_and_carries_the_japanese_text(built_site: Path) -> None:

@@ -582,6 +582,11 @@ class Reference(Entity):
 
     # The title of a work stays in its own language: not marked translatable, unlike Entity's.
     title: PlainText = Field(min_length=2, max_length=200, description="Display title.")
+    title_language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")] = Field(
+        default="en",
+        description="The title's language (ISO 639 code: en, de); a page in another language "
+        "marks the title with it, so that a screen reader reads it in that language.",
+    )
     summary: Annotated[Markdown | None, T_] = Field(  # type: ignore[assignment]
         default=None, description="What the work is about, in one or two sentences."
     )

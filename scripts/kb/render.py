@@ -121,10 +121,28 @@ def sections_of(markdown: str) -> list[tuple[str, str]]:
     return [(m.group(1), m.group(2)) for m in _SECTION.finditer(markdown)]
 
 
-def link_to(entity: Entity, here: str, anchor: str = "") -> str:
-    """A Markdown link to an entity's page, relative to the page being rendered."""
+def link_to(entity: Entity, here: str, anchor: str = "", *, language: str = "en") -> str:
+    """A Markdown link to an entity's page, relative to the page being rendered (written in
+    ``language``: a title in another language, such as a reference's, is marked with its own)."""
     target = relative(page_path(entity), here) + (f"#{anchor}" if anchor else "")
-    return f"[{md_escape(entity.title)}]({target})"
+    return f"[{title_in(entity, language)}]({target})"
+
+
+def title_in(entity: Entity, language: str) -> str:
+    """An entity's title as Markdown on a page in ``language``."""
+    title = md_escape(entity.title)
+    own = getattr(entity, "title_language", language)
+    return title if own == language else f'<span lang="{own}">{title}</span>'
+
+
+@jinja2.pass_environment
+def _link(env: jinja2.Environment, entity: Entity, here: str, anchor: str = "") -> str:
+    return link_to(entity, here, anchor, language=str(env.globals.get("LANG", "en")))
+
+
+@jinja2.pass_environment
+def _title(env: jinja2.Environment, entity: Entity) -> str:
+    return title_in(entity, str(env.globals.get("LANG", "en")))
 
 
 def _in_page_language(function: Callable[..., str | dict[str, Any]]) -> Callable[..., Any]:
@@ -155,7 +173,8 @@ def make_env(catalog: Mapping[str, str] | None = None) -> jinja2.Environment:
     env.add_extension("jinja2.ext.do")  # {% do rows.append(...) %} builds table rows
     install_gettext(env, catalog)  # every string a reader sees goes through _() (kb/i18n.py)
     env.filters.update(
-        link=link_to,
+        link=_link,
+        title_in=_title,
         md_escape=md_escape,
         md=md_text,
         rel=relative,
