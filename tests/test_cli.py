@@ -28,7 +28,7 @@ def test_broken_corpus_exits_1_with_located_messages_and_no_traceback(mini_data:
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines() == [
-        "data/challenges/data-discovery.yaml:4:15: placements.arxiv_2020: unknown steps id "
+        "data/challenges/data-discovery.yaml:5:15: placements.arxiv_2020: unknown steps id "
         "'data-colection' (did you mean 'data-collection'?)",
         "1 problem found in the corpus.",
     ]

@@ -56,15 +56,17 @@ def read_csv(site: Path, rel: str) -> tuple[list[str], list[dict[str, str]]]:
 
 @pytest.mark.slow
 def test_exports_say_their_format_version_and_an_old_shape_is_rejected(built_site: Path) -> None:
-    """Format 2: case studies list industries; 3: entries carry translations. A consumer can tell
-    the shape it is reading, and an older one fails validation."""
+    """Format 2: case studies list industries; 3: entries carry translations; 4: entries say
+    their origin. A consumer can tell the shape it is reading, and an older one fails
+    validation."""
     corpus = load_json(built_site, "api/corpus.json")
-    assert corpus["format_version"] == 3
+    assert corpus["format_version"] == 4
     case = next(c for c in corpus["collections"]["case-studies"] if c["id"] == "duke-sepsis-watch")
     assert case["data"]["industries"] == ["healthcare"]
     assert "industry" not in case["data"]
     entry = load_json(built_site, "api/case-studies/warfarin-dosing-poisoning.json")
-    assert entry["format_version"] == 3
+    assert entry["format_version"] == 4
+    assert entry["data"]["origin"] == "survey"
     assert entry["data"]["industries"] == ["security-research", "healthcare"]
     check = validator(built_site, "case-studies.entry.schema.json")
     assert not list(check.iter_errors(entry))
@@ -72,11 +74,15 @@ def test_exports_say_their_format_version_and_an_old_shape_is_rejected(built_sit
     old["data"] = {**{k: v for k, v in entry["data"].items() if k != "industries"}}
     old["data"]["industry"] = "security-research"
     messages = " ".join(e.message for e in check.iter_errors(old))
-    assert "3 was expected" in messages
+    assert "4 was expected" in messages
     assert "'industries' is a required property" in messages
     two = {k: v for k, v in entry.items() if k != "translations"} | {"format_version": 2}
     messages = " ".join(e.message for e in check.iter_errors(two))
     assert "'translations' is a required property" in messages
+    three = {**entry, "format_version": 3}
+    three["data"] = {k: v for k, v in entry["data"].items() if k != "origin"}
+    messages = " ".join(e.message for e in check.iter_errors(three))
+    assert "'origin' is a required property" in messages
     assert entry["translations"]["ja"]["state"] == "translated"
     industries = load_json(built_site, "api/industries/healthcare.json")
     backlinks = {(b["collection"], b["id"]) for b in industries["backlinks"]}
@@ -209,6 +215,7 @@ EXPECTED_HEADERS = {
         "id",
         "title",
         "summary",
+        "origin",
         "provenance.confidence",
         "provenance.note",
         "status",
@@ -217,13 +224,14 @@ EXPECTED_HEADERS = {
         "redirect_from",
         "placements.arxiv_2020",
         "placements.acm_2022",
+        "step",
+        "related",
         "in_production",
         "aliases",
         "keywords",
         "references",
         "no_case_study",
         "stage",
-        "step",
         "url",
         "api_url",
     ],
@@ -231,6 +239,7 @@ EXPECTED_HEADERS = {
         "id",
         "title",
         "summary",
+        "origin",
         "provenance.confidence",
         "provenance.note",
         "status",
@@ -255,7 +264,14 @@ def test_collection_csv_loads_with_expected_headers_and_one_row_per_file(
     header, rows = read_csv(built_site, f"api/{model.folder}.csv")
     if model.folder in EXPECTED_HEADERS:
         assert header == EXPECTED_HEADERS[model.folder]
-    assert header[:5] == ["id", "title", "summary", "provenance.confidence", "provenance.note"]
+    assert header[:6] == [
+        "id",
+        "title",
+        "summary",
+        "origin",
+        "provenance.confidence",
+        "provenance.note",
+    ]
     assert header[-2:] == ["url", "api_url"]
     for field in model.model_fields:  # every field has a column, nested ones dotted
         assert any(h == field or h.startswith(field + ".") for h in header), field

@@ -6,13 +6,14 @@ from typing import Any
 
 import pydantic
 import pytest
-from kb.models import CaseStudy, Challenge, Placements, Reference, Sections
+from kb.models import CaseStudy, Challenge, Placements, Reference, Sections, Solution, Step
 
 
 def make_challenge(**overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": "concept-drift",
         "title": "Concept drift",
+        "origin": "survey",
         "placements": {"arxiv_2020": "updating", "acm_2022": "updating"},
         "summary": "The joint distribution of inputs and targets changes over time.",
         "provenance": {"confidence": "corroborated"},
@@ -58,6 +59,7 @@ def test_case_study_needs_a_challenge_and_an_explicit_source() -> None:
     base = {
         "id": "x-case",
         "title": "A case",
+        "origin": "survey",
         "kind": "case-study",
         "organisation": "Org",
         "industries": ["finance"],
@@ -77,6 +79,7 @@ def test_case_study_lists_industries_and_refuses_the_old_single_industry_key() -
     base = {
         "id": "x",
         "title": "A case",
+        "origin": "survey",
         "kind": "case-study",
         "organisation": "Org",
         "summary": "Text.",
@@ -101,6 +104,7 @@ def test_reference_doi_has_no_resolver_prefix() -> None:
     base = {
         "id": "r-2020",
         "title": "A work",
+        "origin": "survey",
         "authors": ["A. Author"],
         "year": 2020,
         "kind": "paper",
@@ -110,3 +114,74 @@ def test_reference_doi_has_no_resolver_prefix() -> None:
     assert Reference.model_validate({**base, "doi": "10.1145/3533378"}).doi == "10.1145/3533378"
     with pytest.raises(pydantic.ValidationError):
         Reference.model_validate({**base, "doi": "https://doi.org/10.1145/3533378"})
+
+
+def test_every_entry_says_its_origin() -> None:
+    data = make_challenge()
+    del data["origin"]
+    with pytest.raises(pydantic.ValidationError) as info:
+        Challenge.model_validate(data)
+    assert [(e["loc"], e["type"]) for e in info.value.errors()] == [(("origin",), "missing")]
+    with pytest.raises(pydantic.ValidationError, match="'survey' or 'kb'"):
+        Challenge.model_validate(make_challenge(origin="ours"))
+
+
+def test_an_addition_has_its_own_step_and_no_table_1_placement() -> None:
+    addition = make_challenge(origin="kb", placements=None, step="collaboration")
+    assert Challenge.model_validate(addition).home_step == "collaboration"
+    survey = Challenge.model_validate(make_challenge())
+    assert (survey.home_step, survey.addition) == ("updating", False)
+    with pytest.raises(pydantic.ValidationError, match="is not in the survey, so it has no Table 1 placements"):
+        Challenge.model_validate(make_challenge(origin="kb", step="collaboration"))
+    with pytest.raises(pydantic.ValidationError, match="names the step of its area"):
+        Challenge.model_validate(make_challenge(origin="kb", placements=None))
+    with pytest.raises(pydantic.ValidationError, match="placed by Table 1"):
+        Challenge.model_validate(make_challenge(step="collaboration"))
+    with pytest.raises(pydantic.ValidationError, match="gives its Table 1 placements"):
+        Challenge.model_validate(make_challenge(placements=None))
+
+
+def test_an_addition_is_never_confirmed_by_the_paper() -> None:
+    with pytest.raises(pydantic.ValidationError, match="not in the paper"):
+        Challenge.model_validate(
+            make_challenge(
+                origin="kb", placements=None, step="x", provenance={"confidence": "paper"}
+            )
+        )
+
+
+def test_versions_default_to_both_for_the_survey_and_none_for_an_addition() -> None:
+    base = {
+        "id": "feature-store",
+        "title": "Feature store",
+        "summary": "Text.",
+        "kind": "practice",
+        "steps": ["integration"],
+        "challenges": ["data-dispersion"],
+        "provenance": {"confidence": "corroborated"},
+    }
+    assert Solution.model_validate({**base, "origin": "survey"}).versions == [
+        "arxiv_2020",
+        "acm_2022",
+    ]
+    assert Solution.model_validate({**base, "origin": "kb"}).versions == []
+    with pytest.raises(pydantic.ValidationError, match="not in the survey"):
+        Solution.model_validate({**base, "origin": "kb", "versions": ["acm_2022"]})
+    with pytest.raises(pydantic.ValidationError, match="gives its survey versions"):
+        Solution.model_validate({**base, "origin": "survey", "versions": []})
+
+
+def test_sections_belong_to_the_survey_s_steps_only() -> None:
+    base = {
+        "id": "collaboration",
+        "title": "Collaboration",
+        "summary": "Text.",
+        "stage": "organisation-and-process",
+        "order": 1,
+        "provenance": {"confidence": "corroborated"},
+    }
+    assert Step.model_validate({**base, "origin": "kb"}).sections is None
+    with pytest.raises(pydantic.ValidationError, match="gives its section numbers"):
+        Step.model_validate({**base, "origin": "survey"})
+    with pytest.raises(pydantic.ValidationError, match="is not in the survey, so it has no section numbers"):
+        Step.model_validate({**base, "origin": "kb", "sections": {"acm_2022": "9"}})

@@ -15,6 +15,7 @@ from conftest import ROOT
 from kb.cli import main
 from kb.corpus import FOLDERS, load_corpus
 from kb.diagnostics import PLACEHOLDER
+from kb.models import RefTo
 from kb.sources import Loc, Source, read_source
 
 NEW_ID = "kb-new-example"
@@ -42,9 +43,12 @@ def value_at(data: Any, loc: Loc) -> Any:
     return data
 
 
-def fill(skeleton: dict[str, Any], placeholders: list[Loc], donors: list[dict[str, Any]]) -> None:
+def fill(
+    skeleton: dict[str, Any], placeholders: list[Loc], donors: list[dict[str, Any]], data: Path
+) -> None:
     """Fill each placeholder as a contributor would: with a value of the right kind (the first
-    real entry that has one there), or delete the line where no entry uses the field."""
+    real entry that has one there; for a link no entry has yet, the first ID it may point at),
+    or delete the line where no entry uses the field."""
     for loc in placeholders:
         parent = value_at(skeleton, loc[:-1])
         for donor in donors:
@@ -54,7 +58,12 @@ def fill(skeleton: dict[str, Any], placeholders: list[Loc], donors: list[dict[st
             except KeyError:
                 continue
         else:
-            del parent[loc[-1]]
+            info = FOLDERS[data.name].model_fields.get(str(loc[0])) if len(loc) == 1 else None
+            target = next((m for m in info.metadata if isinstance(m, RefTo)), None) if info else None
+            if target is None:
+                del parent[loc[-1]]
+            else:
+                parent[loc[-1]] = min(p.stem for p in (data.parent / target.folder).glob("*.yaml"))
 
 
 @pytest.mark.parametrize("folder", list(FOLDERS))
@@ -97,7 +106,10 @@ def test_filled_skeleton_passes_check(
         if p.stem != NEW_ID
     ]
     filled = source.data
-    fill(filled, placeholders, [d for d in donors if d.get("status", "active") == "active"])
+    active = [d for d in donors if d.get("status", "active") == "active"]
+    # The skeleton is an addition (origin: kb): entries of the same origin are the donors first.
+    active.sort(key=lambda d: d.get("origin") != filled.get("origin"))
+    fill(filled, placeholders, active, real_data / folder)
     path.write_text(yaml.safe_dump(filled, sort_keys=False, allow_unicode=True), encoding="utf-8")
     assert main(["--data", str(real_data), "check"]) == 0, capsys.readouterr().err
     assert NEW_ID in load_corpus(real_data).entities[folder]
@@ -124,7 +136,7 @@ def test_retired_id_is_refused(mini_data: Path, capsys: pytest.CaptureFixture[st
     path = mini_data / "challenges" / "data-discovery.yaml"
     path.write_text(path.read_text() + "status: deprecated\nretired_reason: Folded away.\n")
     assert refused(mini_data, capsys, "challenges", "data-discovery") == [
-        "data/challenges/data-discovery.yaml:10:1: 'data-discovery' is a retired challenges ID "
+        "data/challenges/data-discovery.yaml:11:1: 'data-discovery' is a retired challenges ID "
         "(status: deprecated); IDs are never reused: choose another ID",
         "kb new: challenges/data-discovery cannot be created; nothing was written",
     ]
@@ -139,9 +151,9 @@ def test_former_id_in_redirect_from_is_refused(
     case.write_text(case.read_text() + "redirect_from:\n  - challenges/finding-data\n")
     err = refused(mini_data, capsys, "challenges", "finding-data")
     assert err == [
-        "data/case-studies/twitter-data-dispersion.yaml:15:5: 'finding-data' is a former ID that "
+        "data/case-studies/twitter-data-dispersion.yaml:16:5: 'finding-data' is a former ID that "
         "redirects to this entry; IDs are never reused: choose another ID",
-        "data/challenges/data-discovery.yaml:11:5: 'finding-data' is a former ID that redirects "
+        "data/challenges/data-discovery.yaml:12:5: 'finding-data' is a former ID that redirects "
         "to this entry; IDs are never reused: choose another ID",
         "kb new: challenges/finding-data cannot be created; nothing was written",
     ]

@@ -122,11 +122,12 @@ class Corpus:
         ids = self._forward.get((source.folder, source.id, field_name), [])
         return [self.get(model, i) for i in dict.fromkeys(ids)]
 
-    # Workflow helpers: a challenge's place is derived from its Table 1 placements.
+    # Workflow helpers: a challenge's place is derived from its Table 1 placements (an
+    # addition's, from the step of the area it belongs to).
 
     def step_of(self, challenge: Challenge) -> Step:
-        """The step of the newest version whose Table 1 lists the challenge."""
-        return self.get(Step, challenge.placements.latest())
+        """The step of the newest version whose Table 1 lists the challenge, or an addition's."""
+        return self.get(Step, challenge.home_step)
 
     def stage_of(self, entity: Challenge | Step) -> Stage:
         """The stage of a step, or of a challenge's current step."""
@@ -139,15 +140,20 @@ class Corpus:
 
     def challenges_of(self, step: Step, version: str | None = None) -> list[Challenge]:
         """Challenges under ``step``: in Table 1 of ``version``, or currently (newest version)."""
-        return [
-            c
-            for c in self.referrers(step, Challenge, "placements")
-            if (getattr(c.placements, version) if version else c.placements.latest()) == step.id
-        ]
+        if version:
+            return [
+                c
+                for c in self.referrers(step, Challenge, "placements")
+                if getattr(c.placements, version) == step.id
+            ]
+        return [c for c in self.challenges_ever_under(step) if c.home_step == step.id]
 
     def challenges_ever_under(self, step: Step) -> list[Challenge]:
-        """Challenges that any version of Table 1 lists under ``step`` (moved ones included)."""
-        return self.referrers(step, Challenge, "placements")
+        """Challenges that any version of Table 1 lists under ``step`` (moved ones included),
+        or, in an area the knowledge base adds, the additions of that step."""
+        return self.referrers(step, Challenge, "placements") + self.referrers(
+            step, Challenge, "step"
+        )
 
     def paper_section_of(self, entity: Entity) -> PaperSection | None:
         """The top-level section of the survey an entity belongs to (for grouping)."""

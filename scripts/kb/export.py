@@ -34,7 +34,7 @@ M = TypeVar("M", bound=Entity)
 FOLDERS: tuple[str, ...] = tuple(model.folder for model in MODELS)
 Folder = Literal[FOLDERS]  # type: ignore[valid-type]
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 """Version of the shape of the JSON documents under ``api/``; it changes when a field is renamed,
 removed or changes type, or a required key is added (adding a collection keeps it). History:
 
@@ -42,10 +42,13 @@ removed or changes type, or a required key is added (adding a collection keeps i
 - 2: case studies list ``industries`` (IDs of the new ``industries`` collection, primary first)
   instead of one ``industry``; a tool's ``homepage`` moved into its sourced ``tool`` facts;
 - 3: every entry carries ``translations``: its text in the other editions (Japanese), beside the
-  English ``data``. Nothing was renamed or removed; a strict reader of format 2 rejects the new key.
+  English ``data``. Nothing was renamed or removed; a strict reader of format 2 rejects the new key;
+- 4: every entry says its ``origin`` (``survey``, or ``kb`` for an addition of this knowledge base);
+  an addition has no survey placement: a challenge gives its ``step`` instead of ``placements``, a
+  stage or step has no ``sections``, a case study or solution lists no ``versions``.
 """
 
-FormatVersion = Literal[3]
+FormatVersion = Literal[4]
 
 CSV_LIST_SEPARATOR = "\n"
 """List cells of the CSV files hold one item per line (items may contain commas and ';')."""
@@ -95,7 +98,8 @@ class Entry(_Export, Generic[M]):
         "version of Table 1; null for other entries."
     )
     step: Slug | None = Field(
-        description="A challenge's step in the newest version of Table 1; null for other entries."
+        description="A challenge's step in the newest version of Table 1 (an addition's own "
+        "step); null for other entries."
     )
     data: M = Field(description="The entry's fields, exactly as validated from its YAML file.")
     links: list[Link] = Field(description="The entries this entry points at, in field order.")
@@ -309,8 +313,14 @@ _DERIVED_COLUMNS: dict[type[Entity], tuple[str, ...]] = {Challenge: ("stage", "s
 
 
 def csv_columns(model: type[Entity]) -> list[str]:
-    """The header of a collection's CSV: every field (nested ones dotted), then derived ones."""
-    return [*_field_columns(model, ""), *_DERIVED_COLUMNS.get(model, ()), "url", "api_url"]
+    """The header of a collection's CSV: every field (nested ones dotted), then derived ones.
+
+    A derived column named like a field (a challenge's ``step``) is that field's column, holding
+    the derived value: an addition's own step, or a survey challenge's newest Table 1 step.
+    """
+    fields = _field_columns(model, "")
+    derived = [c for c in _DERIVED_COLUMNS.get(model, ()) if c not in fields]
+    return [*fields, *derived, "url", "api_url"]
 
 
 def _field_columns(model: type[BaseModel], prefix: str) -> list[str]:

@@ -119,7 +119,7 @@ def matrices(corpus: Corpus) -> list[Matrix]:
                     ],
                 )
                 for step in corpus.steps_of(stage)
-                if getattr(step.sections, version) is not None
+                if getattr(step.sections, version, None) is not None
             ]
             if columns:
                 groups.append(MatrixGroup(stage, columns))
@@ -132,7 +132,7 @@ def version_changes(corpus: Corpus) -> list[tuple[Challenge, Step | None, Step |
     old, new = VERSIONS  # oldest first
     changes = []
     for c in corpus.live(Challenge):
-        before, after = getattr(c.placements, old), getattr(c.placements, new)
+        before, after = getattr(c.placements, old, None), getattr(c.placements, new, None)
         if before != after:
             changes.append(
                 (
@@ -302,7 +302,7 @@ def facet_index(
                 },
                 "placements": [
                     _placement(corpus, v, corpus.get(Step, getattr(c.placements, v)))
-                    for v in c.placements.versions()
+                    for v in (c.placements.versions() if c.placements else [])
                 ],
             }
         )
@@ -310,7 +310,7 @@ def facet_index(
         placements: dict[tuple[str, str], dict[str, str]] = {}
         for c in corpus.targets(cs, Challenge, "challenges"):
             for v in cs.versions:
-                placed = getattr(c.placements, v)
+                placed = getattr(c.placements, v, None)
                 if placed:
                     placements[(v, placed)] = _placement(corpus, v, corpus.get(Step, placed))
         items.append(

@@ -71,7 +71,7 @@ def stages_of(corpus: Corpus, case: CaseStudy) -> set[str]:
     found = set()
     for challenge in corpus.targets(case, Challenge, "challenges"):
         for version in case.versions:
-            step_id = getattr(challenge.placements, version)
+            step_id = getattr(challenge.placements, version, None)
             if step_id:
                 found.add(corpus.get(Step, step_id).stage)
     return found

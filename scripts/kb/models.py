@@ -57,6 +57,22 @@ CONFIDENCES: dict[str, str] = {
     "unconfirmed": N_("Not confirmed by any source; to be checked against the paper"),
 }
 
+Origin = Literal["survey", "kb"]
+"""Where an entry comes from: the survey itself, or an addition of this knowledge base."""
+
+ORIGINS: dict[str, str] = {
+    "survey": N_("From the survey"),
+    "kb": N_("Added by this knowledge base"),
+}
+
+KB_CONFIDENCES: dict[str, str] = {
+    "corroborated": N_("Two or more of the cited sources agree"),
+    "single-source": N_("One cited source"),
+    "unconfirmed": N_("Not yet confirmed by a cited source"),
+}
+"""What a confidence level says of an addition, which is checked against its own sources (an
+addition is never in the paper, so ``paper`` is not one of them)."""
+
 SectionNumber = Annotated[
     str,
     StringConstraints(pattern=r"^[1-9][0-9]?(?:\.[1-9][0-9]?)?$"),
@@ -236,7 +252,14 @@ class Entity(Strict):
     summary: Annotated[Markdown, T_] = Field(
         description="What it is, in two to five sentences of our own words."
     )
-    provenance: Provenance = Field(description="How well this entry is confirmed.")
+    origin: Origin = Field(
+        description="survey: the entry comes from the survey (its text, tables or bibliography); "
+        "kb: an addition of this knowledge base, beyond the survey, with its own sources."
+    )
+    provenance: Provenance = Field(
+        description="How well this entry is confirmed: against the paper for the survey's "
+        "entries, against its own cited sources for an addition."
+    )
     status: Status = Field(
         default="active",
         description="active, or retired: deprecated (withdrawn), merged (into one entry) or split "
@@ -259,10 +282,37 @@ class Entity(Strict):
         "the old ID here forever).",
     )
 
+    @model_validator(mode="after")
+    def _addition_is_not_in_the_paper(self) -> Entity:
+        if self.origin == "kb" and self.provenance.confidence == "paper":
+            raise ValueError(
+                "an addition (origin: kb) is not in the paper: its confidence says how well its "
+                "own sources confirm it (corroborated, single-source or unconfirmed)"
+            )
+        return self
+
     @property
     def retired(self) -> bool:
         """True for a deprecated, merged or split entry (it keeps only a tombstone page)."""
         return self.status != "active"
+
+    @property
+    def addition(self) -> bool:
+        """True for an addition of this knowledge base (``origin: kb``), not from the survey."""
+        return self.origin == "kb"
+
+
+def _survey_only(entity: Entity, name: str, what: str) -> None:
+    """A field that places an entry in the survey: required of the survey's entries, absent
+    from additions (which the survey does not place anywhere)."""
+    given = getattr(entity, name) not in (None, [])
+    if entity.origin == "survey" and not given:
+        raise ValueError(f"{name}: an entry from the survey gives its {what}")
+    if entity.origin == "kb" and given:
+        raise ValueError(
+            f"{name}: an addition (origin: kb) is not in the survey, so it has no {what}; "
+            "remove it"
+        )
 
 
 class Stage(Entity):
@@ -272,10 +322,18 @@ class Stage(Entity):
     label: ClassVar[str] = N_("Stage")
 
     order: int = Field(ge=1, le=20, description="Position in the paper's order.")
-    sections: Sections = Field(description="The paper section of this stage in each version.")
+    sections: Sections | None = Field(
+        default=None,
+        description="The paper section of this stage in each version (absent for an addition).",
+    )
     cross_cutting: bool = Field(
         default=False, description="True for the cross-cutting aspects, which span every stage."
     )
+
+    @model_validator(mode="after")
+    def _sections_from_survey(self) -> Stage:
+        _survey_only(self, "sections", "section numbers")
+        return self
 
 
 class Step(Entity):
@@ -286,7 +344,15 @@ class Step(Entity):
 
     stage: Annotated[Slug, RefTo("stages")] = Field(description="The stage this step belongs to.")
     order: int = Field(ge=1, le=20, description="Position within its stage.")
-    sections: Sections = Field(description="The paper subsection of this step in each version.")
+    sections: Sections | None = Field(
+        default=None,
+        description="The paper subsection of this step in each version (absent for an addition).",
+    )
+
+    @model_validator(mode="after")
+    def _sections_from_survey(self) -> Step:
+        _survey_only(self, "sections", "section numbers")
+        return self
 
 
 class Challenge(Entity):
@@ -295,7 +361,21 @@ class Challenge(Entity):
     folder: ClassVar[str] = "challenges"
     label: ClassVar[str] = N_("Challenge")
 
-    placements: Placements = Field(description="Its Table 1 step in each version that lists it.")
+    placements: Placements | None = Field(
+        default=None,
+        description="Its Table 1 step in each version that lists it (the survey's challenges).",
+    )
+    step: Annotated[Slug | None, RefTo("steps"), Prompted()] = Field(
+        default=None,
+        description="The step of an addition (origin: kb), in an area this knowledge base adds "
+        "beside Table 1; the survey's challenges give placements instead.",
+    )
+    related: Annotated[list[Slug], RefTo("challenges")] = Field(
+        default=[],
+        max_length=30,
+        description="Challenges this one is closely tied to (an addition names the Table 1 "
+        "challenges it bears on); each of them links back.",
+    )
     in_production: Annotated[Markdown | None, T_] = Field(
         default=None, description="Why it bites in production: consequences, in our own words."
     )
@@ -320,6 +400,22 @@ class Challenge(Entity):
         description="Why no case study illustrates this challenge (required when none links here).",
     )
 
+    @model_validator(mode="after")
+    def _placed_once(self) -> Challenge:
+        _survey_only(self, "placements", "Table 1 placements")
+        if self.origin == "kb" and self.step is None:
+            raise ValueError("step: an addition (origin: kb) names the step of its area")
+        if self.origin == "survey" and self.step is not None:
+            raise ValueError(
+                "step: a challenge from the survey is placed by Table 1 (placements), not step"
+            )
+        return self
+
+    @property
+    def home_step(self) -> str:
+        """The step a challenge is listed under: Table 1's newest placement, or an addition's."""
+        return self.placements.latest() if self.placements else self.step or ""
+
 
 CASE_KINDS: dict[str, str] = {
     "case-study": N_("case study"),
@@ -329,7 +425,27 @@ CASE_KINDS: dict[str, str] = {
 """What a case study is (its ``kind``), in words."""
 
 
-class CaseStudy(Entity):
+class Versioned(Entity):
+    """An entry the survey names in one or both of its versions (``versions``); an addition is
+    named in neither."""
+
+    versions: list[Version]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _both_versions_unless_given(cls, data: Any) -> Any:
+        # The survey's entries omit the field when both versions name them; additions name none.
+        if isinstance(data, dict) and "versions" not in data and data.get("origin") == "survey":
+            return {**data, "versions": list(VERSIONS)}
+        return data
+
+    @model_validator(mode="after")
+    def _versions_from_survey(self) -> Versioned:
+        _survey_only(self, "versions", "survey versions")
+        return self
+
+
+class CaseStudy(Versioned):
     """A real-world case study, example or piece of evidence (data/case-studies/)."""
 
     folder: ClassVar[str] = "case-studies"
@@ -365,9 +481,9 @@ class CaseStudy(Entity):
         min_length=1, max_length=100, description="The challenges this case illustrates."
     )
     versions: list[Version] = Field(
-        default=["arxiv_2020", "acm_2022"],
-        min_length=1,
-        description="The versions of the survey that discuss the case.",
+        default=[],
+        description="The versions of the survey that discuss the case (both when not given; "
+        "none for an addition).",
     )
     source: Annotated[Slug | None, RefTo("references")] = Field(
         description="The primary source, or null where the survey's source is not identified "
@@ -520,7 +636,7 @@ class ToolFacts(Strict):
     )
 
 
-class Solution(Entity):
+class Solution(Versioned):
     """A tool, practice or holistic approach that addresses challenges (data/solutions/)."""
 
     folder: ClassVar[str] = "solutions"
@@ -537,9 +653,9 @@ class Solution(Entity):
         min_length=1, max_length=100, description="Challenges it addresses."
     )
     versions: list[Version] = Field(
-        default=["arxiv_2020", "acm_2022"],
-        min_length=1,
-        description="The versions of the survey that name it.",
+        default=[],
+        description="The versions of the survey that name it (both when not given; none for an "
+        "addition).",
     )
     tool: ToolFacts | None = Field(
         default=None,
@@ -597,8 +713,10 @@ class Reference(Entity):
     venue: Annotated[PlainText | None, Prompted()] = Field(
         default=None, max_length=300, description="Journal, conference, publisher or website."
     )
-    kind: Literal["paper", "preprint", "report", "book", "article", "blog", "guide", "talk"] = (
-        Field(description="What sort of work it is.")
+    kind: Literal[
+        "paper", "preprint", "report", "book", "article", "blog", "guide", "talk", "documentation"
+    ] = Field(
+        description="What sort of work it is (documentation: a tool's or service's own manual)."
     )
     doi: Annotated[
         Annotated[str, StringConstraints(pattern=rf"^10\.\d{{4,9}}/{URL_CHARS}$", max_length=200)]

@@ -395,7 +395,7 @@ def _challenge_context(corpus: Corpus, item: Entity) -> dict[str, Any]:
         "stage": corpus.stage_of(item),
         "placements": [
             (version, corpus.get(Step, getattr(item.placements, version)))
-            for version in item.placements.versions()
+            for version in (item.placements.versions() if item.placements else [])
         ],
         "case_studies": corpus.referrers(item, CaseStudy, "challenges"),
         "solutions": corpus.referrers(item, Solution, "challenges"),
@@ -419,7 +419,7 @@ def _step_context(corpus: Corpus, item: Entity) -> dict[str, Any]:
     return {
         "stage": corpus.get(Stage, item.stage),
         "rows": [
-            (c, [_step_or_none(corpus, getattr(c.placements, v)) for v in models.VERSIONS])
+            (c, [_step_or_none(corpus, getattr(c.placements, v, None)) for v in models.VERSIONS])
             for c in corpus.challenges_ever_under(item)
         ],
         "solutions": corpus.referrers(item, Solution, "steps"),
@@ -436,7 +436,7 @@ def _case_study_context(corpus: Corpus, item: Entity) -> dict[str, Any]:
     numbers: dict[str, list[str]] = {v: [] for v in item.versions}
     for challenge in challenges:
         for version in item.versions:
-            step_id = getattr(challenge.placements, version)
+            step_id = getattr(challenge.placements, version, None)
             number = getattr(corpus.get(Step, step_id).sections, version) if step_id else None
             if number and number not in numbers[version]:
                 numbers[version].append(number)

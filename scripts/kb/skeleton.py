@@ -55,7 +55,10 @@ class Skeleton:
 def skeleton(folder: str, entity_id: str) -> Skeleton:
     """The YAML skeleton of a new entry ``entity_id`` in collection ``folder``."""
     model = FOLDERS[folder]
-    lines = _lines(model, 0, {"id": entity_id})
+    # A new entry is an addition of this knowledge base: the survey's own entries are all in.
+    # (The paper's sections are the survey's own structure.)
+    origin = "survey" if folder == "paper" else "kb"
+    lines = _lines(model, 0, {"id": entity_id, "origin": origin})
     optional = [
         textwrap.wrap(f"{name}: {_describe(info, asked=False)}", _WIDTH - 6)
         for name, info in model.model_fields.items()
