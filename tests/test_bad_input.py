@@ -117,13 +117,13 @@ def test_replaced_by_cycles_and_self_references_are_located(
     with pytest.raises(CorpusError) as info:
         load_corpus(mini_data)
     assert [str(d) for d in info.value.diagnostics] == [
-        "data/challenges/country-level-regulations.yaml:12:12: successor: cycle "
+        "data/challenges/country-level-regulations.yaml:13:12: successor: cycle "
         "country-level-regulations -> data-discovery -> country-level-regulations "
         "(a chain of successor references must end)",
-        "data/challenges/data-discovery.yaml:10:12: successor: cycle "
+        "data/challenges/data-discovery.yaml:11:12: successor: cycle "
         "data-discovery -> country-level-regulations -> data-discovery "
         "(a chain of successor references must end)",
-        "data/challenges/data-discovery.yaml:11:11: related[0]: 'data-discovery' refers to "
+        "data/challenges/data-discovery.yaml:12:11: related[0]: 'data-discovery' refers to "
         "the entry itself",
     ]
 
@@ -162,7 +162,7 @@ def test_failed_site_build_keeps_the_previous_site_byte_for_byte(tmp_path: Path)
     second = subprocess.run([*build, "site", "--out", str(out)], capture_output=True, text=True)
     assert second.returncode == 1
     assert "Traceback" not in second.stderr
-    assert "data/challenges/concept-drift.yaml:3:8: title: plain text may not contain" in (
+    assert "data/challenges/concept-drift.yaml:4:8: title: plain text may not contain" in (
         second.stderr
     )
     assert snapshot(out) == before

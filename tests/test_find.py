@@ -31,7 +31,7 @@ from kb.models import VERSIONS, CaseStudy, Challenge, Solution, Stage, Step
 
 CORPUS = load_corpus(ROOT / "data")
 CHALLENGES = CORPUS.all(Challenge)
-STAGES = CORPUS.all(Stage)
+STAGES = [s for s in CORPUS.all(Stage) if s.origin == "survey"]  # Table 1's stages
 
 
 # Expectations, straight from the corpus --------------------------------------------------------

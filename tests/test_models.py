@@ -131,7 +131,9 @@ def test_an_addition_has_its_own_step_and_no_table_1_placement() -> None:
     assert Challenge.model_validate(addition).home_step == "collaboration"
     survey = Challenge.model_validate(make_challenge())
     assert (survey.home_step, survey.addition) == ("updating", False)
-    with pytest.raises(pydantic.ValidationError, match="is not in the survey, so it has no Table 1 placements"):
+    with pytest.raises(
+        pydantic.ValidationError, match="is not in the survey, so it has no Table 1 placements"
+    ):
         Challenge.model_validate(make_challenge(origin="kb", step="collaboration"))
     with pytest.raises(pydantic.ValidationError, match="names the step of its area"):
         Challenge.model_validate(make_challenge(origin="kb", placements=None))
@@ -183,5 +185,7 @@ def test_sections_belong_to_the_survey_s_steps_only() -> None:
     assert Step.model_validate({**base, "origin": "kb"}).sections is None
     with pytest.raises(pydantic.ValidationError, match="gives its section numbers"):
         Step.model_validate({**base, "origin": "survey"})
-    with pytest.raises(pydantic.ValidationError, match="is not in the survey, so it has no section numbers"):
+    with pytest.raises(
+        pydantic.ValidationError, match="is not in the survey, so it has no section numbers"
+    ):
         Step.model_validate({**base, "origin": "kb", "sections": {"acm_2022": "9"}})

@@ -59,7 +59,9 @@ def fill(
                 continue
         else:
             info = FOLDERS[data.name].model_fields.get(str(loc[0])) if len(loc) == 1 else None
-            target = next((m for m in info.metadata if isinstance(m, RefTo)), None) if info else None
+            target = (
+                next((m for m in info.metadata if isinstance(m, RefTo)), None) if info else None
+            )
             if target is None:
                 del parent[loc[-1]]
             else:

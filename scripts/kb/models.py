@@ -310,8 +310,7 @@ def _survey_only(entity: Entity, name: str, what: str) -> None:
         raise ValueError(f"{name}: an entry from the survey gives its {what}")
     if entity.origin == "kb" and given:
         raise ValueError(
-            f"{name}: an addition (origin: kb) is not in the survey, so it has no {what}; "
-            "remove it"
+            f"{name}: an addition (origin: kb) is not in the survey, so it has no {what}; remove it"
         )
 
 
