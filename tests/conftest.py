@@ -61,21 +61,19 @@ def copy_project(dest: Path) -> Path:
 
 
 def mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
-    """Run a strict ``mkdocs build`` of ``project`` into ``site_dir``."""
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    """Build the English edition of ``project`` into ``site_dir`` as ``make site`` builds it: the
+    docs tree (beside ``site_dir``), then a strict ``mkdocs build`` of it."""
+    return site_build(project, site_dir, "--edition", "en")
 
 
-def site_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
+def site_build(project: Path, site_dir: Path, *options: str) -> subprocess.CompletedProcess[str]:
     """Build every edition of ``project`` into ``site_dir`` as ``make site`` does: English at the
-    root, Japanese under ``ja/``, in parallel, with one sitemap."""
+    root, Japanese under ``ja/``, in parallel, with one sitemap. The docs tree goes beside
+    ``site_dir``, so builds in parallel never share one."""
+    tree = site_dir.with_name(site_dir.name + "-tree")
+    command = [sys.executable, "scripts/build.py", "site", "--out", str(site_dir)]
     return subprocess.run(
-        [sys.executable, "scripts/build.py", "site", "--out", str(site_dir)],
+        [*command, "--tree", str(tree), *options],
         cwd=project,
         capture_output=True,
         text=True,
@@ -85,7 +83,8 @@ def site_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real site, both editions, built once per test session (strict ``mkdocs build``s)."""
+    """The real site, both editions, built once per test session (strict ``mkdocs build``s of
+    the docs tree)."""
     site = tmp_path_factory.mktemp("built") / "site"
     result = site_build(ROOT, site)
     assert result.returncode == 0, result.stderr
