@@ -294,7 +294,8 @@ def test_the_page_embeds_the_data_kb_report_reads(built_site: Path) -> None:
     assert found["strings"] == STRINGS
     # Without JavaScript the page still lists every challenge of each version, linked.
     for table in DATA["tables"]:
-        section = html.split(f'data-version="{table["id"]}"', 1)[1].split("</table>", 1)[0]
+        start = f'<div class="kb-assess-table" data-version="{table["id"]}"'
+        section = html.split(start, 1)[1].split('class="kb-assess-table"', 1)[0]
         ids = re.findall(r'data-challenge="([a-z0-9-]+)"', section)
         assert ids == [c for s in table["stages"] for st in s["steps"] for c in st["challenges"]]
         assert 'href="../challenges/concept-drift/"' in section

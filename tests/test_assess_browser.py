@@ -637,7 +637,12 @@ def test_axe_finds_nothing_with_every_status_and_message_on_screen(
     for scheme in ("light", "dark"):
         context = browser.new_context(color_scheme=scheme)
         page = context.new_page()
-        open_page(page, served_site + "assess/")
+        page.goto(served_site + "assess/")
+        # A saved state this page cannot read: a backup with its buttons is listed.
+        newer = json.dumps({**VALID_FILE, "format_version": 2})
+        page.evaluate("text => localStorage.setItem('deploying-ml-kb-assessment', text)", newer)
+        page.reload()
+        page.wait_for_selector(".kb-assess__backup")
         for challenge, status in [
             ("data-discovery", "facing"),
             ("data-cleaning", "watching"),
@@ -645,11 +650,16 @@ def test_axe_finds_nothing_with_every_status_and_message_on_screen(
             ("access-to-experts", "not-relevant"),
         ]:
             select(page, challenge).select_option(status)
+        # A share link over this saved work: the question, with the backup listed.
+        page.goto("about:blank")
+        open_page(page, share_link(served_site + "assess/", {**VALID_FILE, "name": "Shared"}))
+        page.wait_for_selector(".kb-assess__choice")
         item(page, "data-discovery").locator("summary").click()
         shown(page).get_by_label("Team link for Data discovery").fill("not a link")
+        page.get_by_label("Date").fill("20255-01-01")
         import_file(page, "broken.json", b"[]")
         wait_refusal(page, "broken.json")
-        page.get_by_role("button", name="Copy share link").click()
+        page.evaluate("document.querySelector('.kb-assess__share').hidden = false")
         # The click scrolls the page up, so Material fades in its "Back to top" button: let the
         # transitions end, or axe measures the button's colour half-way (a false contrast error).
         page.evaluate(

@@ -622,7 +622,7 @@
     }
 
     function openShared() {
-      if (gone("hashchange", openShared) || location.hash.indexOf(HASH_PREFIX) !== 0) return;
+      if (location.hash.indexOf(HASH_PREFIX) !== 0) return;
       var linkFailure = function (problem) { return fill(s["ui.link_failed"], { problem: problem }); };
       var bytes = null;
       try {
@@ -654,8 +654,6 @@
       }
     }
     openShared();
-    // A link pasted into the address bar of this very page changes only the fragment.
-    window.addEventListener("hashchange", openShared);
 
     /* Another tab saved: show what it saved (this tab saved all it had before), and list its
      * backups; what this page cannot read is kept, never overwritten at the next edit here. */
