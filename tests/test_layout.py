@@ -1,0 +1,114 @@
+"""Layout of every page type, both editions, on a laptop (1366x900) and a phone (390x844).
+
+The page types come from the built site (kb.pagetypes: every page of the sitemap classified,
+plus the 404 page and redirect pages), and a small site where an entry was retired adds the
+tombstone and a non-empty list of retired entries. On each page, in a real browser:
+- the document never scrolls sideways, and no element of the header, the content or the footer
+  sticks out of the viewport: a wide table scrolls inside its own region (overflow-x auto or
+  scroll), never clipped without a scroll bar;
+- no two visible links, buttons, labels, summaries, form fields or headings overlap.
+Every problem of every page is listed at once: page, viewport, and the elements with their text.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import MINI, ROOT, copy_project, site_build
+from kb.pagetypes import NOT_FOUND, REDIRECT
+from screenshots import FACETS_TICKED, VIEWPORTS, Stop, open_ready, serve, tour
+from test_ledger import retire_and_rename
+
+# What the brief of the layout test names; the derived tour must cover at least these, so a
+# broken derivation (an empty sitemap, a fixture that retires nothing) cannot pass unseen.
+REQUIRED = {
+    "home",
+    *(f"{folder} index" for folder in ("challenges", "case-studies", "solutions", "references")),
+    *(f"{folder} index" for folder in ("stages", "steps", "industries", "paper")),
+    "challenges entry",
+    "case-studies entry (case-study)",
+    "solutions entry (tool)",
+    "solutions entry (practice)",
+    "solutions entry (holistic-approach)",
+    "references entry",
+    "stages entry",
+    "steps entry",
+    "industries entry",
+    "paper entry",
+    "challenges tombstone",
+    *("matrix", "explore", FACETS_TICKED, "tools", "assess", "about", "editorial-status"),
+    *("changes", "retired", "contributing", REDIRECT, NOT_FOUND),
+}
+
+# Runs in the page (tests/layout_check.js says what it checks); returns every problem as text.
+CHECK = (Path(__file__).parent / "layout_check.js").read_text(encoding="utf-8")
+
+
+def layout_problems(tab: Any) -> list[str]:
+    """Every layout problem of the page open in ``tab`` (see :data:`CHECK`)."""
+    problems: list[str] = tab.evaluate(CHECK)
+    return problems
+
+
+@pytest.fixture(scope="module")
+def lifecycle_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Both editions of the miniature corpus with one challenge merged into another: the only
+    site with a tombstone and retired entries to list (the real corpus has none yet)."""
+    project = copy_project(tmp_path_factory.mktemp("lifecycle") / "project")
+    shutil.rmtree(project / "data")
+    shutil.copytree(MINI, project / "data")
+    retire_and_rename(project / "data")
+    result = site_build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+@pytest.fixture(scope="module")
+def stops(built_site: Path, lifecycle_site: Path) -> list[Stop]:
+    """The real site's tour, and from the small site what only it has (its tombstones, its
+    list of retired entries)."""
+    real = tour(built_site, ROOT / "data", "real")
+    known = {(s.edition, s.kind) for s in real}
+    small = tour(lifecycle_site / "site", lifecycle_site / "data", "lifecycle")
+    extra = [s for s in small if (s.edition, s.kind) not in known or s.kind == "retired"]
+    return real + extra
+
+
+@pytest.fixture(scope="module")
+def bases(built_site: Path, lifecycle_site: Path) -> Iterator[dict[str, str]]:
+    with serve(built_site) as real, serve(lifecycle_site / "site") as small:
+        yield {"real": real, "lifecycle": small}
+
+
+def test_the_tour_covers_every_page_type_of_both_editions(stops: list[Stop]) -> None:
+    for edition in ("en", "ja"):
+        kinds = {s.kind for s in stops if s.edition == edition}
+        assert kinds >= REQUIRED, f"{edition}: no page of {sorted(REQUIRED - kinds)}"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_no_page_scrolls_sideways_or_overlaps(
+    browser: Any, stops: list[Stop], bases: dict[str, str], viewport: str
+) -> None:
+    width, height = VIEWPORTS[viewport]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    # Search builds its index in a worker on every page load (seconds of CPU for the Japanese
+    # one), and nothing on screen waits for it: leave it out.
+    context.route("**/search/search_index.json", lambda route: route.abort())
+    tab = context.new_page()
+    found = []
+    try:
+        for stop in stops:
+            open_ready(tab, bases[stop.site], stop)
+            found += [
+                f"{stop.edition} {stop.kind} (/{stop.path}), {viewport} {width}x{height}: {p}"
+                for p in layout_problems(tab)
+            ]
+    finally:
+        context.close()
+    assert not found, f"{len(found)} layout problems:\n" + "\n".join(found)
