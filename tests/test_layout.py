@@ -2,11 +2,14 @@
 
 The page types come from the built site (kb.pagetypes: every page of the sitemap classified,
 plus the 404 page and redirect pages), and a small site where an entry was retired adds the
-tombstone and a non-empty list of retired entries. On each page, in a real browser:
-- the document never scrolls sideways, and no element of the header, the content or the footer
-  sticks out of the viewport: a wide table scrolls inside its own region (overflow-x auto or
-  scroll), never clipped without a scroll bar;
-- no two visible links, buttons, labels, summaries, form fields or headings overlap.
+tombstone and a non-empty list of retired entries. On each page, in a real browser
+(tests/layout_check.js):
+- the document never scrolls sideways, and nothing in the header, the content or the footer
+  sticks out of the viewport or is cut off by a box that cannot scroll: a wide table scrolls
+  inside its own region;
+- no two visible links, buttons, labels, summaries, form fields or headings overlap;
+- text stays readable: no word split across lines, no Japanese squeezed to two characters a
+  line (a column too narrow), no text upside down.
 Every problem of every page is listed at once: page, viewport, and the elements with their text.
 """
 
@@ -22,6 +25,8 @@ from conftest import MINI, ROOT, copy_project, site_build
 from kb.pagetypes import NOT_FOUND, REDIRECT
 from screenshots import FACETS_TICKED, VIEWPORTS, Stop, open_ready, serve, tour
 from test_ledger import retire_and_rename
+
+pytestmark = pytest.mark.slow
 
 # What the brief of the layout test names; the derived tour must cover at least these, so a
 # broken derivation (an empty sitemap, a fixture that retires nothing) cannot pass unseen.
@@ -112,3 +117,41 @@ def test_no_page_scrolls_sideways_or_overlaps(
     finally:
         context.close()
     assert not found, f"{len(found)} layout problems:\n" + "\n".join(found)
+
+
+# One page with one defect of each kind the check looks for, and one page with none.
+DEFECTS = """<div class="md-content" style="width: 300px; font: 16px sans-serif">
+<a href="#a" style="display: block">Overlapping link</a>
+<a href="#b" style="display: block; margin-top: -1em">Other link</a>
+<p style="width: 600px">A paragraph wider than the viewport</p>
+<div style="overflow-x: hidden; width: 100px"><table><tr><td style="white-space: nowrap">
+a wide table cut off without a scroll bar</td></tr></table></div>
+<p style="width: 40px; overflow-wrap: anywhere">Interpretability</p>
+<p lang="ja" style="width: 20px">データの散在</p>
+<p style="transform: rotate(180deg)">Upside down</p>
+</div>"""
+CLEAN = """<div class="md-content" style="width: 300px; font: 16px sans-serif">
+<h1>A heading</h1><p><a href="#a">One link</a> and <a href="#b">another</a>, on a line.</p>
+<div style="overflow-x: auto"><table><tr><td style="white-space: nowrap">
+a wide table that scrolls in its own region, as it should</td></tr></table></div>
+<p lang="ja" style="writing-mode: vertical-rl">縦書き</p>
+</div>"""
+
+
+@pytest.mark.browser
+def test_the_layout_check_finds_each_kind_of_defect(page: Any) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.set_content(CLEAN)
+    assert layout_problems(page) == []
+    page.set_content(DEFECTS)
+    found = "\n".join(layout_problems(page))
+    for expected in (
+        "the document scrolls sideways",
+        "sticks out of the 390 px viewport",
+        'overlap: <a> "Overlapping link" and <a> "Other link"',
+        "cut off at 100 px without a scroll bar",
+        'words split across lines (Interpretability): <p> "Interpretability"',
+        'text squeezed to two characters a line: <p> "データの散在"',
+        'text upside down: <p> "Upside down"',
+    ):
+        assert expected in found, f"{expected!r} not in:\n{found}"
