@@ -167,6 +167,9 @@ def main() -> int:
 
     stops = [s for s in tour(args.site, args.data) if args.only in s.name]
     args.out.mkdir(parents=True, exist_ok=True)
+    if not args.only:  # a page type that is gone leaves no stale picture behind
+        for old in args.out.glob("*.png"):
+            old.unlink()
     with serve(args.site) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
         for width_name, (width, height) in VIEWPORTS.items():
@@ -174,6 +177,8 @@ def main() -> int:
                 context = browser.new_context(
                     viewport={"width": width, "height": height}, color_scheme=scheme
                 )
+                # Search indexes its data in a worker on every load; nothing shown waits for it.
+                context.route("**/search/search_index.json", lambda route: route.abort())
                 tab = context.new_page()
                 for stop in stops:
                     open_ready(tab, base, stop)
