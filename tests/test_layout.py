@@ -85,7 +85,10 @@ def stops(built_site: Path, lifecycle_site: Path) -> list[Stop]:
 
 @pytest.fixture(scope="module")
 def bases(built_site: Path, lifecycle_site: Path) -> Iterator[dict[str, str]]:
-    with serve(built_site) as real, serve(lifecycle_site / "site") as small:
+    with (
+        serve(built_site, search=False) as real,
+        serve(lifecycle_site / "site", search=False) as small,
+    ):
         yield {"real": real, "lifecycle": small}
 
 
@@ -102,9 +105,6 @@ def test_no_page_scrolls_sideways_or_overlaps(
 ) -> None:
     width, height = VIEWPORTS[viewport]
     context = browser.new_context(viewport={"width": width, "height": height})
-    # Search builds its index in a worker on every page load (seconds of CPU for the Japanese
-    # one), and nothing on screen waits for it: leave it out.
-    context.route("**/search/search_index.json", lambda route: route.abort())
     tab = context.new_page()
     found = []
     try:
