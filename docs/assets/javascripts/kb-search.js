@@ -55,7 +55,9 @@
     if (!segmenter) return query;
     return query.replace(JAPANESE, function (run) {
       var words = segmenter.segment(run).filter(function (w) { return !PARTICLE.test(w); });
-      words = (words.length ? words : [run]).map(function (w) { return KATAKANA.test(w) ? "*" + w : w; });
+      words = (words.length ? words : [run]).map(function (w) {
+        return KATAKANA.test(w) ? "*" + w : w;
+      });
       return " " + words.join(" ") + " ";
     }).replace(/\s+/g, " ").trim();
   }
