@@ -443,12 +443,16 @@ def test_one_click_from_home_lists_deployment_challenges_with_their_meaning(
 # In the browser: concept and abbreviation queries -------------------------------------------------
 
 
+EDITION_OF = {"japanese": "ja/"}
+"""The edition each group of queries is searched in (the English one by default)."""
+
+
 @pytest.mark.browser
-@pytest.mark.parametrize("group", sorted(QUERIES))
+@pytest.mark.parametrize("group", sorted(set(QUERIES) - {"stray_words"}))
 def test_concept_and_abbreviation_queries_reach_their_ranks(
     page: Any, served_site: str, group: str
 ) -> None:
-    box = open_search(page, served_site)
+    box = open_search(page, served_site + EDITION_OF.get(group, ""))
     missed = {}
     for case in QUERIES[group]:
         search(page, box, case["query"])
@@ -469,3 +473,24 @@ def test_a_multi_word_query_lists_pages_matching_every_word_first(
         matched = [g["all"] for g in found(page)]
         assert matched[0], query
         assert not any(later and not earlier for earlier, later in itertools.pairwise(matched))
+
+
+@pytest.mark.browser
+def test_no_tool_page_ranks_on_a_word_of_its_facts_alone(page: Any, served_site: str) -> None:
+    """A tool page's facts section ("By workflow stage": its row of the comparison, then its
+    facts) holds words about where facts were read; a query must not find a tool page among its
+    first results on such a word alone (tests/search_queries.yaml, stray_words)."""
+    box = open_search(page, served_site)
+    tools = {f"solutions/{t.id}/" for t in CORPUS.live(Solution) if t.kind == "tool"}
+    stray = {}
+    for case in QUERIES["stray_words"]:
+        search(page, box, case["query"])
+        for rank, group in enumerate(found(page)[: case["rank"]], 1):
+            if group["page"] not in tools:
+                continue
+            facts = group["page"] + "#comparison"
+            elsewhere = {t for at, terms in group["sections"].items() if at != facts for t in terms}
+            only_there = set(group["sections"].get(facts, [])) - elsewhere
+            if only_there:
+                stray[case["query"]] = (rank, group["page"], sorted(only_there))
+    assert stray == {}
