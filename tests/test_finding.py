@@ -306,7 +306,8 @@ def test_every_matrix_challenge_fits_the_width_of_the_screen(
                 f"#{version} .kb-matrix__stage",
                 "els => els.map(e => e.getBoundingClientRect().top)",
             )
-            assert len(tops) == len(CORPUS.live(Stage))
+            table_1 = [s for s in CORPUS.live(Stage) if s.origin == "survey"]  # the matrix's
+            assert len(tops) == len(table_1)
             assert max(tops) - min(tops) < 1
     context.close()
 
