@@ -495,6 +495,13 @@ def build_editions(tree: Path, site_dir: Path, editions: tuple[str, ...]) -> boo
 def _site(out: Path, tree: Path, project: Project) -> int:
     """Write the tree, then build into a fresh folder and swap it in only on success, so a
     failure loses nothing."""
+    if not os.environ.get("KB_SITE_URL"):
+        # A build for a deployment that forgot the address would publish links to localhost.
+        print(
+            f"note: KB_SITE_URL is not set; permalinks, citations and og:url point at "
+            f"{_site_info().root} (set KB_SITE_URL=https://your.host/ for a deployment)",
+            file=sys.stderr,
+        )
     if _write_tree(project, tree) is None:
         print(f"build failed; {out} is unchanged", file=sys.stderr)
         return 1
