@@ -49,7 +49,7 @@ clean:
 .venv: pyproject.toml
 	python3 -m venv .venv
 	.venv/bin/pip install --quiet --upgrade pip
-	.venv/bin/pip install --quiet -e '.[dev]'
+	.venv/bin/pip install --quiet -e '.[dev,engines]'
 	touch .venv
 
 .PHONY: linkcheck linkcheck-external bench
