@@ -96,6 +96,12 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--edition", choices=sorted(SOURCE_CONFIGS), default="en")
     serve.add_argument("--dev-addr", "-a", default=None, help="host:port (en 8000, ja 8001)")
     serve.add_argument("--tree", type=Path, default=None, help="where the tree is written")
+    serve.add_argument(
+        "--engine",
+        choices=["mkdocs", "zensical"],
+        default="mkdocs",
+        help="MkDocs + Material, kept warm (default), or Zensical's own server",
+    )
     offline = commands.add_parser("offline", help="zip a strict offline build (opens from disk)")
     offline.add_argument("--out", type=Path, default=ROOT / "build" / OFFLINE_ZIP)
     schema = commands.add_parser("schema", help="write data/schema/*.schema.json from the models")
@@ -141,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         editions_wanted = tuple(args.edition or SOURCE_CONFIGS)
         return _site(args.out, args.tree, _project(args.data, editions=editions_wanted))
     if args.command == "serve":
-        return _serve(args.data, args.edition, args.dev_addr, args.tree)
+        return _serve(args.data, args.edition, args.dev_addr, args.tree, args.engine)
     if args.command == "offline":
         return _offline(args.out, _project(args.data, offline=True))
     if args.command == "build":
@@ -285,24 +291,29 @@ def _project(
     return Project(ROOT, data, site_url=site_url, offline=offline, editions=editions)
 
 
-def _write_tree(project: Project, out: Path) -> tuple[dict[str, bytes], list[str]] | None:
+def _write_tree(
+    project: Project, out: Path, known: dict[str, bytes] | None = None, *, open_data: bool = True
+) -> tuple[dict[str, bytes], list[str]] | None:
     """Generate the tree and write what changed; print every problem and return None on failure
-    (the tree on disk is then left as it was)."""
+    (the tree on disk is then left as it was). Without ``open_data``, the open-data files the
+    tree holds (``known``) are kept as they are."""
     try:
-        files = generate(project)
+        files = generate(project, open_data=open_data)
     except CorpusError as exc:
         print(format_diagnostics(exc.diagnostics), file=sys.stderr)
         return None
     except (TreeError, ConfigError) as exc:
         print(str(exc), file=sys.stderr)
         return None
-    return files, write_tree(files, out)
+    if not open_data and known:
+        files = {p: d for p, d in known.items() if "/docs/api/" in p and p not in files} | files
+    return files, write_tree(files, out, known)
 
 
-def _serve(data: Path, edition: str, address: str | None, tree: Path | None) -> int:
+def _serve(data: Path, edition: str, address: str | None, tree: Path | None, engine: str) -> int:
     """``kb serve``: the edition at its own address (``KB_SITE_URL``, else the local one); the
     tree of the served edition only, in ``build/serve/<edition>/`` unless told."""
-    from kb.serve import serve  # only the server needs it
+    from kb.serve import serve, sources  # only the server needs it
 
     address = address or ("127.0.0.1:8000" if edition == "en" else "127.0.0.1:8001")
     prefix = EDITIONS[edition].prefix
@@ -311,7 +322,14 @@ def _serve(data: Path, edition: str, address: str | None, tree: Path | None) -> 
     root_url = url.removesuffix(prefix) if prefix and url.endswith("/" + prefix) else url
     project = _project(data, site_url=root_url, editions=(edition,))
     out = tree or ROOT / "build" / "serve" / edition
-    return serve(ROOT, data, out, edition, address, lambda: _write_tree(project, out) is not None)
+    known: dict[str, bytes] = {}  # what the tree holds, so unchanged files are not read back
+
+    def regenerate(open_data: bool) -> list[str] | None:
+        written = _write_tree(project, out, known, open_data=open_data)
+        return None if written is None else written[1]
+
+    site_url = root_url.rstrip("/") + "/" + prefix
+    return serve(sources(ROOT, data), out, edition, address, site_url, regenerate, engine=engine)
 
 
 def _build(project: Project, out: Path) -> int:

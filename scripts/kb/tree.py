@@ -181,9 +181,15 @@ class EditionBuild:
     pages: dict[str, str] = field(default_factory=dict)
 
 
-def generate(project: Project, loaded: Loaded | None = None) -> dict[str, bytes]:
+def generate(
+    project: Project, loaded: Loaded | None = None, *, open_data: bool = True
+) -> dict[str, bytes]:
     """Every file of the tree, keyed by its path in the tree; raise CorpusError (bad data, a
-    broken ledger) or TreeError (a clash, a bad configuration), each with every problem."""
+    broken ledger) or TreeError (a clash, a bad configuration), each with every problem.
+
+    Without ``open_data``, the corpus export (``api/``, a third of the time) is left out: ``kb
+    serve`` writes the pages first, and the open data once the browser has reloaded.
+    """
     loaded = loaded or load(project)
     editions: dict[str, EditionBuild] = {}
     for code in project.editions:
@@ -216,7 +222,7 @@ def generate(project: Project, loaded: Loaded | None = None) -> dict[str, bytes]
     strings = theme_strings(project.root / "overrides")
     for code, built in editions.items():
         try:
-            part = edition_files(project, built, loaded, strings)
+            part = edition_files(project, built, loaded, strings, open_data=open_data)
         except TreeError as exc:
             trouble += exc.problems
             continue
@@ -230,7 +236,12 @@ def generate(project: Project, loaded: Loaded | None = None) -> dict[str, bytes]
 
 
 def edition_files(
-    project: Project, built: EditionBuild, loaded: Loaded, strings: Iterable[str]
+    project: Project,
+    built: EditionBuild,
+    loaded: Loaded,
+    strings: Iterable[str],
+    *,
+    open_data: bool = True,
 ) -> dict[str, bytes]:
     """One edition's files: ``mkdocs.yml`` and everything under ``docs/``."""
     config, edition, site = built.config, built.edition, built.site
@@ -240,7 +251,7 @@ def edition_files(
     english = edition.code == "en"
     docs: dict[str, bytes] = {}
     generated: dict[str, bytes] = {}
-    if english:  # open data is published once, at the site's root
+    if english and open_data:  # open data is published once, at the site's root
         generated |= export_files(loaded.english, site, loaded.languages)
         generated |= assess_files(site)
     redirects = render_redirects(
