@@ -27,7 +27,7 @@ from find_helpers import (
 )
 from kb.corpus import load_corpus
 from kb.find import FACETS_PATH, FACETS_SCRIPT_PATH, facet_index, find_assets
-from kb.models import VERSIONS, CaseStudy, Challenge, Solution, Stage, Step
+from kb.models import ORIGINS, VERSIONS, CaseStudy, Challenge, Solution, Stage, Step
 
 CORPUS = load_corpus(ROOT / "data")
 CHALLENGES = CORPUS.all(Challenge)
@@ -300,7 +300,7 @@ def test_challenge_entries_carry_type_stage_and_step_tags_id_and_key_terms(
         # The page's first section is its search excerpt: kind, summary, then ID and key terms.
         page = docs[f"challenges/{c.id}/"]
         step, stage = CORPUS.step_of(c), CORPUS.stage_of(c)
-        assert page["tags"] == ["Challenge", stage.title, step.title]
+        assert page["tags"] == ["Challenge", ORIGINS[c.origin], stage.title, step.title]
         assert page["boost"] > 1
         first = page["text"]
         assert first.startswith(f"<p>Challenge · {stage.title} \u203a {step.title}</p> <p>")
