@@ -358,7 +358,12 @@ def test_searching_each_challenge_title_ranks_it_first_with_its_stage_and_step(
         want = {
             "href": f"{served_site}challenges/{c.id}/",
             "title": c.title,
-            "tags": ["Challenge", CORPUS.stage_of(c).title, CORPUS.step_of(c).title],
+            "tags": [
+                "Challenge",
+                ORIGINS[c.origin],
+                CORPUS.stage_of(c).title,
+                CORPUS.step_of(c).title,
+            ],
         }
         if first != want:
             wrong[c.title] = first
