@@ -54,13 +54,18 @@ def case_count(challenge: Challenge, version: str) -> int:
 
 def placements(entry: Challenge | CaseStudy | Solution) -> list[tuple[str, Step]]:
     """(version, step) pairs: a challenge's Table 1 steps; a case's, via its challenges; a
-    solution's steps, in each version that names it."""
+    solution's steps, in each version that names it. An addition is in no version of the survey
+    ("kb"): a challenge at its own step, a case at its challenges' steps, a solution at its steps.
+    """
     if isinstance(entry, Challenge):
+        if entry.addition:
+            return [("kb", CORPUS.step_of(entry))]
         return [(v, s) for v in VERSIONS if (s := step_in(entry, v))]
     if isinstance(entry, Solution):
-        return [
-            (v, CORPUS.get(Step, s)) for v in VERSIONS if v in entry.versions for s in entry.steps
-        ]
+        versions = ["kb"] if entry.addition else [v for v in VERSIONS if v in entry.versions]
+        return [(v, CORPUS.get(Step, s)) for v in versions for s in entry.steps]
+    if entry.addition:
+        return [("kb", CORPUS.step_of(c)) for c in CORPUS.targets(entry, Challenge, "challenges")]
     return [
         (v, s)
         for c in CORPUS.targets(entry, Challenge, "challenges")
