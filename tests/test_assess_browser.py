@@ -300,7 +300,8 @@ def test_every_bad_file_gets_its_golden_message_and_changes_nothing(
 
 
 # A site where a challenge has been retired: the real project, with model-stealing merged into
-# model-inversion (and the one case study that named it pointing at its successor instead).
+# model-inversion (and the case studies and solutions that named it pointing at its successor
+# instead: a live entry may not point at a retired one).
 RETIRED, SUCCESSOR = "model-stealing", "model-inversion"
 
 
@@ -316,7 +317,7 @@ def retired_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         + "no_case_study: Retired for this test.\n",
         encoding="utf-8",
     )
-    for path in (data / "case-studies").glob("*.yaml"):
+    for path in [*(data / "case-studies").glob("*.yaml"), *(data / "solutions").glob("*.yaml")]:
         text = path.read_text(encoding="utf-8")
         if f"  - {RETIRED}\n" in text:
             kept = (

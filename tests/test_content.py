@@ -140,3 +140,33 @@ def test_unconfirmed_entries_say_so_on_their_page(built_site: Path) -> None:
             html = page(built_site, entity.folder, entity.id)
             status = "not yet confirmed against the paper" in html
             assert status == (entity.provenance.confidence != "paper"), entity.id
+
+
+# Issue 19: Table 1 challenges for which the survey names no solution, each now answered by an
+# addition of this knowledge base (origin: kb) with its own sources.
+ANSWERED_BY_ADDITIONS = (
+    "data-poisoning",
+    "model-stealing",
+    "model-inversion",
+    "abiding-by-existing-legislation",
+    "country-level-regulations",
+    "authorship",
+    "decision-making",
+    "focus-on-technical-solution-only",
+)
+
+
+@pytest.mark.parametrize("challenge_id", ANSWERED_BY_ADDITIONS)
+def test_challenge_links_at_least_one_live_solution(challenge_id: str) -> None:
+    challenge = CORPUS.get(Challenge, challenge_id)
+    assert not challenge.retired
+    assert CORPUS.referrers(challenge, Solution, "challenges"), challenge_id
+
+
+def test_every_added_solution_cites_a_reference_with_doi_or_url() -> None:
+    """An addition rests on its own sources, and a reader can follow at least one of them."""
+    additions = [s for s in CORPUS.all(Solution) if s.addition]
+    assert additions
+    for solution in additions:
+        refs = CORPUS.targets(solution, Reference, "references")
+        assert any(has_identifier(r) for r in refs), solution.id
