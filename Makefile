@@ -63,3 +63,8 @@ linkcheck-external: site  ## Also check every external URL (needs the network; n
 
 bench: .venv  ## Build the real corpus and synthetic 10x and 100x corpora; print a timing table
 	$(PY) scripts/bench.py
+
+.PHONY: shots
+
+shots: site  ## Screenshots of every page type (both editions, laptop and phone, light and dark) into build/shots/
+	$(PY) scripts/screenshots.py site build/shots

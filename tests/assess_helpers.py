@@ -14,7 +14,9 @@ from conftest import ROOT
 CASES = Path(__file__).parent / "cases" / "assess"
 FIXTURES = sorted(p.stem for p in CASES.glob("*.json"))
 """Assessment files whose reports are committed beside them: NAME.json -> NAME.md/.csv/.html."""
-INVALID: list[dict[str, Any]] = yaml.safe_load((CASES / "invalid.yaml").read_text("utf-8"))
+VALIDATION: list[dict[str, Any]] = yaml.safe_load((CASES / "validation.yaml").read_text("utf-8"))
+"""The one table of cases for reading a file, on both sides (see the header of validation.yaml)."""
+INVALID = [case for case in VALIDATION if "message" in case]
 EXTENSIONS = {"md": "md", "csv": "csv", "html": "html"}
 
 VALID: dict[str, Any] = {
@@ -27,7 +29,7 @@ VALID: dict[str, Any] = {
 
 
 def case_bytes(case: dict[str, Any]) -> bytes:
-    """The bytes of one invalid case (see the header of invalid.yaml)."""
+    """The bytes of one case (see the header of validation.yaml)."""
     if "text" in case:
         return str(case["text"]).encode()
     if "bytes" in case:
@@ -38,6 +40,11 @@ def case_bytes(case: dict[str, Any]) -> bytes:
         document["challenges"] = {
             "concept-drift": {"status": "facing", "note": "\U0001d538" * case["long_note"]}
         }
+    if "long_name" in case:
+        document["name"] = "\U0001d538" * case["long_name"]
+    if "note" in case or "link" in case:
+        entry = {"status": "facing", "note": case.get("note", ""), "link": case.get("link")}
+        document["challenges"] = {"concept-drift": {k: v for k, v in entry.items() if v}}
     if "entries" in case:
         document["challenges"] = {f"c-{i}": {"status": "facing"} for i in range(case["entries"])}
     text = json.dumps(document, ensure_ascii=False, indent=2)

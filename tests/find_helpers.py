@@ -21,13 +21,17 @@ SEARCH_PROBE = """
         if (!e.data || e.data.type !== 3) return;
         state.received++;
         // Every page the engine found (the list on screen shows them ten at a time), with
-        // whether one of its sections matched every word of the query.
+        // whether one of its sections matched every word of the query, and the words each
+        // section matched.
         state.found = e.data.data.items.map(group => ({
           page: group[0].location.split("#")[0],
           all: group.some(doc => {
             const terms = Object.values(doc.terms);
             return terms.length > 0 && terms.every(Boolean);
           }),
+          sections: Object.fromEntries(group.map(doc => [
+            doc.location, Object.keys(doc.terms).filter(t => doc.terms[t]),
+          ])),
         }));
       });
     }

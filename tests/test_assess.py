@@ -4,7 +4,7 @@ The same golden files are checked in chromium by tests/test_assess_browser.py, s
 command line are held to one set of answers. After an intended change of a report or a message,
 regenerate the reports with ``KB_UPDATE_GOLDENS=1 .venv/bin/pytest tests/test_assess.py`` and review
 the diff (a change of the corpus' titles, case studies or solutions changes them too); the
-messages of ``invalid.yaml`` are edited by hand.
+answers of ``validation.yaml`` are edited by hand.
 """
 
 from __future__ import annotations
@@ -17,7 +17,15 @@ from typing import Any
 
 import jsonschema
 import pytest
-from assess_helpers import CASES, EXTENSIONS, FIXTURES, INVALID, case_bytes, kb_report
+from assess_helpers import (
+    CASES,
+    EXTENSIONS,
+    FIXTURES,
+    INVALID,
+    VALIDATION,
+    case_bytes,
+    kb_report,
+)
 from conftest import ROOT, SITE_URL
 from kb.assess import (
     Assessment,
@@ -32,6 +40,7 @@ from kb.assess import (
 from kb.cite import Site, project_version
 from kb.corpus import load_corpus
 from kb.render import make_env
+from kb.report import csv_cell, render_csv
 
 UPDATE = os.environ.get("KB_UPDATE_GOLDENS") == "1"
 CONFIG = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
@@ -97,8 +106,15 @@ def test_fixtures_validate_against_the_published_schema(name: str) -> None:
 
 def test_the_schema_refuses_what_the_readers_refuse() -> None:
     validator = jsonschema.Draft202012Validator(assessment_schema(SITE))
-    # Beyond a schema: the calendar (30 February), and a file size.
-    beyond = {"impossible-date.json", "too-large.json"}
+    # Beyond a schema: the calendar (30 February, year 0), a file size, lone surrogates; and
+    # Python's re, which lets $ match before a final line feed (JSON Schema means ECMA-262's).
+    beyond = {
+        "impossible-date.json",
+        "year-zero.json",
+        "too-large.json",
+        "lone-surrogate-note.json",
+        "date-with-line-feed.json",
+    }
     checked = 0
     for case in INVALID:
         try:
@@ -112,14 +128,34 @@ def test_the_schema_refuses_what_the_readers_refuse() -> None:
     assert checked >= 15
 
 
-@pytest.mark.parametrize("case", INVALID, ids=lambda c: c["name"])
-def test_a_bad_file_gets_one_clear_problem(case: dict[str, Any]) -> None:
-    with pytest.raises(AssessmentError) as info:
-        read_assessment(case_bytes(case), STRINGS)
-    got = str(info.value)
-    assert got == case["message"]
-    assert "\n" not in got
-    assert (info.value.line, info.value.column) == (case.get("line"), case.get("column"))
+@pytest.mark.parametrize("case", VALIDATION, ids=lambda c: c["name"])
+def test_each_case_of_the_validation_table_gets_its_answer(case: dict[str, Any]) -> None:
+    """The Python half of the one validation table (the page's half: test_assess_browser.py)."""
+    if "message" in case:
+        with pytest.raises(AssessmentError) as info:
+            read_assessment(case_bytes(case), STRINGS)
+        got = str(info.value)
+        assert got == case["message"]
+        assert "\n" not in got
+        assert (info.value.line, info.value.column) == (case.get("line"), case.get("column"))
+        return
+    assert case["accepted"] is True
+    assessment = read_assessment(case_bytes(case), STRINGS)
+    if "csv" in case:
+        note_cell = '"' + case["csv"] + '"'
+        url = DATA["challenges"]["concept-drift"]["url"]
+        csv = render_csv(assessment, DATA, STRINGS)
+        assert f'"concept-drift","{url}","Facing",{note_cell},' in csv
+        assert csv_cell(assessment.challenges["concept-drift"].note) == note_cell
+
+
+def test_kb_report_gives_the_tables_message_whatever_the_file_is_called(tmp_path: Path) -> None:
+    case = next(c for c in VALIDATION if c["name"] == "{constructor}.json")
+    path = tmp_path / case["name"]
+    path.write_bytes(case_bytes(case))
+    result = kb_report(path)
+    assert (result.returncode, result.stdout) == (1, b"")
+    assert result.stderr.decode().splitlines() == [f"{path}: {case['message']}"]
 
 
 def test_kb_report_on_a_bad_file_prints_one_line_and_exits_1(tmp_path: Path) -> None:
@@ -240,7 +276,8 @@ def test_page_data_has_both_tables_permanent_urls_and_the_lifecycle_map() -> Non
         "hardware-aware-optimization"
     )
     assert re.fullmatch("[0-9a-f]{64}", DATA["site"]["data_sha256"])
-    assert DATA["fields"]["assessment"][0] == "$schema"
+    assert [f["name"] for f in DATA["rules"]["fields"]][:2] == ["$schema", "format"]
+    assert set(DATA["patterns"]) >= {"link", "formula", "unseen"}
 
 
 @pytest.mark.slow
@@ -257,7 +294,8 @@ def test_the_page_embeds_the_data_kb_report_reads(built_site: Path) -> None:
     assert found["strings"] == STRINGS
     # Without JavaScript the page still lists every challenge of each version, linked.
     for table in DATA["tables"]:
-        section = html.split(f'data-version="{table["id"]}"', 1)[1].split("</table>", 1)[0]
+        start = f'<div class="kb-assess-table" data-version="{table["id"]}"'
+        section = html.split(start, 1)[1].split('class="kb-assess-table"', 1)[0]
         ids = re.findall(r'data-challenge="([a-z0-9-]+)"', section)
         assert ids == [c for s in table["stages"] for st in s["steps"] for c in st["challenges"]]
         assert 'href="../challenges/concept-drift/"' in section

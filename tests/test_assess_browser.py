@@ -7,6 +7,7 @@ message. Every request is logged; none may leave 127.0.0.1.
 
 from __future__ import annotations
 
+import base64
 import functools
 import json
 import re
@@ -20,9 +21,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from assess_helpers import CASES, FIXTURES, INVALID, case_bytes, html_body, kb_report
+from assess_helpers import CASES, FIXTURES, VALIDATION, case_bytes, html_body, kb_report
 from conftest import ROOT, QuietHandler, copy_project, mkdocs_build
-from kb.assess import Assessment, migrate, page_data
+from kb.assess import Assessment, fill, migrate, page_data
 from kb.cite import Site, project_version
 from kb.corpus import load_corpus
 from test_assess import SITE, STRINGS
@@ -213,7 +214,7 @@ def test_fill_reload_share_export_import_and_nothing_leaves_the_machine(
     assert select(page, "hardware-aware-optimization").input_value() == "watching"
     assert select(page, "concept-drift").input_value() == "not-assessed"
     # The assessment it replaced can come back.
-    page.get_by_role("button", name="Restore it").click()
+    page.get_by_role("button", name="Undo").click()
     assert select(page, "concept-drift").input_value() == "facing"
     first.close()
 
@@ -278,25 +279,156 @@ SERIALISE = """(html) => {
 }"""
 
 
-def test_every_bad_file_gets_its_golden_message_and_changes_nothing(
+def test_the_page_gives_each_case_of_the_validation_table_its_answer(
     page: Any, served_site: str
 ) -> None:
+    """The page's half of the one validation table (kb report's half: test_assess.py), through
+    the page's own import, in one page load: a refused file leaves the assessment as it was; an
+    accepted one opens, and its CSV export defuses formulas as kb report does."""
     open_page(page, served_site + "assess/")
     select(page, "concept-drift").select_option("watching")
-    before = saved(page)
-    for case in INVALID:
-        import_file(page, case["name"], case_bytes(case))
-        wait_refusal(page, case["name"])
-        alert = messages(page, "alert")
+    for case in VALIDATION:
+        name = case["name"]
+        before = saved(page)
+        page.evaluate(CLEAR_MESSAGES)
+        import_file(page, name, case_bytes(case))
+        page.wait_for_function(MESSAGE_SHOWN)
+        alert, status = messages(page, "alert"), messages(page, "status")
+        if "message" not in case:
+            assert case["accepted"] is True
+            assert (alert, status.splitlines()[0]) == ("", f"Opened {name}."), name
+            if "csv" in case:
+                note_cell = '"' + case["csv"] + '"'
+                assert f',"Facing",{note_cell},' in page.evaluate(EXPORT_CSV), name
+            continue
         if case.get("same_in_browser", True):
-            expected = f"Could not open {case['name']}: {case['message']}."
-            assert alert == f"{expected} The assessment on screen is unchanged.", case["name"]
+            expected = f"Could not open {name}: {case['message']}."
+            assert alert == f"{expected} The assessment on screen is unchanged.", name
         else:
             prefix = case["message"].split("(")[0]
-            assert alert.startswith(f"Could not open {case['name']}: {prefix}("), alert
-        assert saved(page) == before, case["name"]
-        assert select(page, "concept-drift").input_value() == "watching"
-        page.evaluate("document.querySelector('.kb-assess [role=alert]').textContent = ''")
+            assert alert.startswith(f"Could not open {name}: {prefix}("), alert
+        assert saved(page) == before, name
+
+
+BOXES = "document.querySelectorAll('.kb-assess [role=alert], .kb-assess [role=status]')"
+CLEAR_MESSAGES = f"() => {{ for (const box of {BOXES}) box.replaceChildren(); }}"
+MESSAGE_SHOWN = f"() => [...{BOXES}].some(box => box.textContent)"
+EXPORT_CSV = """() => {
+  const core = window.kbAssessCore;
+  const json = (id) => JSON.parse(document.getElementById(id).textContent);
+  const data = json("kb-assess-data"), strings = json("kb-assess-strings");
+  const saved = new TextEncoder().encode(localStorage.getItem("deploying-ml-kb-assessment"));
+  return core.renderCsv(core.readAssessment(saved, data, strings), data, strings);
+}"""
+
+
+def backups(page: Any) -> list[str]:
+    """The texts of the backups the page kept, oldest first."""
+    return list(
+        page.evaluate(
+            """() => Object.keys(localStorage)
+              .filter(k => k.startsWith("deploying-ml-kb-assessment.backup."))
+              .sort((a, b) => Number(a.split(".").pop()) - Number(b.split(".").pop()))
+              .map(k => localStorage.getItem(k))"""
+        )
+    )
+
+
+def share_link(base: str, document: dict[str, Any]) -> str:
+    text = json.dumps(document, separators=(",", ":")).encode()
+    return base + "#assessment=" + base64.urlsafe_b64encode(text).decode().rstrip("=")
+
+
+def test_what_the_page_cannot_read_is_kept_and_a_share_link_asks_first(
+    browser: Any, served_site: str
+) -> None:
+    """Never lose work: an unreadable saved state becomes a backup the user is told of and can
+    download; a date the format refuses is never saved; a share link opened in another tab asks
+    before it replaces saved work, and Undo brings the work back."""
+    url = served_site + "assess/"
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    page.goto(url)
+    newer = json.dumps({**VALID_FILE, "format_version": 2, "name": "Made by a newer page"})
+    page.evaluate("text => localStorage.setItem('deploying-ml-kb-assessment', text)", newer)
+    page.reload()
+    page.wait_for_selector(READY)
+    problem = (
+        "made with a newer version of this page (file format 2; this page reads format 1 and older)"
+    )
+    assert messages(page, "alert") == fill(STRINGS["ui.unreadable"], problem=problem)
+    listed = page.locator(".kb-assess__backups")
+    assert listed.is_visible()
+    assert problem in listed.inner_text()
+    with page.expect_download() as info:
+        listed.get_by_role("button", name="Download: assessment-backup-1.json").click()
+    assert Path(str(info.value.path())).read_text(encoding="utf-8") == newer
+    assert select(page, "concept-drift").input_value() == "not-assessed"  # starts blank ...
+    select(page, "concept-drift").select_option("facing")
+    assert backups(page) == [newer]  # ... and the next edit leaves the copy alone
+
+    # A five-digit year: shown as refused, never saved; the reload restores the assessment.
+    date = page.get_by_label("Date")
+    date.fill("2025-03-14")
+    date.fill("20255-03-14")
+    assert date.get_attribute("aria-invalid") == "true"
+    assert page.get_by_text(STRINGS["ui.date_invalid"]).is_visible()
+    assert saved(page)["date"] == "2025-03-14"
+    page.reload()
+    page.wait_for_selector(READY)
+    assert (date.input_value(), select(page, "concept-drift").input_value()) == (
+        "2025-03-14",
+        "facing",
+    )
+    mine = saved(page)
+
+    # A share link in another tab: it asks; the saved work stays until the user chooses.
+    shared = {
+        **VALID_FILE,
+        "name": "Shared",
+        "challenges": {"data-discovery": {"status": "mitigated"}},
+    }
+    other = context.new_page()
+    open_page(other, share_link(url, shared))
+    assert STRINGS["ui.link_choice"] in messages(other, "status")
+    assert select(other, "concept-drift").input_value() == "facing"
+    assert saved(other) == mine
+    other.get_by_role("button", name=STRINGS["ui.link_open"]).click()
+    assert select(other, "data-discovery").input_value() == "mitigated"
+    assert saved(other)["name"] == "Shared"
+    assert other.evaluate("location.hash") == ""
+    assert json.loads(backups(other)[-1]) == mine
+    # The first tab follows instead of overwriting it at its next edit, and lists the backup.
+    page.wait_for_function(
+        "() => document.querySelector('.kb-assess-table:not([hidden]) "
+        "[data-challenge=data-discovery] select').value === 'mitigated'"
+    )
+    assert STRINGS["ui.changed_elsewhere"] in messages(page, "status")
+    page.wait_for_function("() => document.querySelectorAll('.kb-assess__backup').length === 2")
+    # Undo brings the work back; the shared assessment is kept in its turn.
+    other.get_by_role("button", name=STRINGS["ui.undo"]).click()
+    assert saved(other) == mine
+    assert select(other, "concept-drift").input_value() == "facing"
+    assert [json.loads(b).get("name") for b in backups(other)] == [
+        "Made by a newer page",
+        "Shared",
+    ]
+
+    # Keep mine: nothing changes, and the link leaves the address bar.
+    third = context.new_page()
+    open_page(third, share_link(url, shared))
+    third.get_by_role("button", name=STRINGS["ui.link_keep"]).click()
+    assert STRINGS["ui.link_kept"] in messages(third, "status")
+    assert (saved(third), third.evaluate("location.hash")) == (mine, "")
+    context.close()
+
+
+VALID_FILE: dict[str, Any] = {
+    "format": "deploying-ml-kb-assessment",
+    "format_version": 1,
+    "corpus": {"version": "0.1.0", "data_sha256": "0" * 64},
+    "table_version": "acm_2022",
+}
 
 
 # A site where a challenge has been retired: the real project, with model-stealing merged into
@@ -426,7 +558,10 @@ def test_keyboard_alone_sets_a_status_writes_a_note_and_clears(page: Any, served
     assert status.input_value() == "not-assessed"
     assert asked == [STRINGS["ui.confirm_clear"]] * 2
     assert saved(page)["challenges"] == {}
-    assert "The assessment was cleared." in messages(page, "status")
+    assert STRINGS["ui.cleared"] in messages(page, "status")
+    # What was cleared is kept as a backup, and comes back.
+    page.get_by_role("button", name="Undo").click()
+    assert status.input_value() == "not-relevant"
 
 
 def test_the_version_switch_shows_the_2020_table_and_its_counts(
@@ -503,7 +638,12 @@ def test_axe_finds_nothing_with_every_status_and_message_on_screen(
     for scheme in ("light", "dark"):
         context = browser.new_context(color_scheme=scheme)
         page = context.new_page()
-        open_page(page, served_site + "assess/")
+        page.goto(served_site + "assess/")
+        # A saved state this page cannot read: a backup with its buttons is listed.
+        newer = json.dumps({**VALID_FILE, "format_version": 2})
+        page.evaluate("text => localStorage.setItem('deploying-ml-kb-assessment', text)", newer)
+        page.reload()
+        page.wait_for_selector(".kb-assess__backup")
         for challenge, status in [
             ("data-discovery", "facing"),
             ("data-cleaning", "watching"),
@@ -511,11 +651,16 @@ def test_axe_finds_nothing_with_every_status_and_message_on_screen(
             ("access-to-experts", "not-relevant"),
         ]:
             select(page, challenge).select_option(status)
+        # A share link over this saved work: the question, with the backup listed.
+        page.goto("about:blank")
+        open_page(page, share_link(served_site + "assess/", {**VALID_FILE, "name": "Shared"}))
+        page.wait_for_selector(".kb-assess__choice")
         item(page, "data-discovery").locator("summary").click()
         shown(page).get_by_label("Team link for Data discovery").fill("not a link")
+        page.get_by_label("Date").fill("20255-01-01")
         import_file(page, "broken.json", b"[]")
         wait_refusal(page, "broken.json")
-        page.get_by_role("button", name="Copy share link").click()
+        page.evaluate("document.querySelector('.kb-assess__share').hidden = false")
         # The click scrolls the page up, so Material fades in its "Back to top" button: let the
         # transitions end, or axe measures the button's colour half-way (a false contrast error).
         page.evaluate(

@@ -16,7 +16,8 @@ import pytest
 from conftest import ROOT, SITE_URL, copy_project, site_build
 from find_helpers import open_explore, open_search, search
 from kb.corpus import load_corpus
-from kb.models import Challenge, Reference
+from kb.i18n import load_catalog
+from kb.models import RETIRED_STATUSES, Challenge, Reference
 from kb.translations import load_language
 
 CORPUS = load_corpus(ROOT / "data")
@@ -266,6 +267,140 @@ def test_japanese_search_understands_mixed_scripts_and_english(
         assert f"{served_site}ja/{expected}" in [r["href"] for r in results[:5]], [
             r["title"] for r in results[:5]
         ]
+
+
+# The Japanese wording of the interface and the data -------------------------------------------
+
+
+class JapaneseText(HTMLParser):
+    """The text of a page's content (``<article>``), without code, scripts, text marked as
+    English (``lang="en"``) or hidden from the reader."""
+
+    VOID = frozenset({"br", "img", "input", "meta", "link", "hr", "wbr", "source", "col", "area"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[tuple[str, bool]] = []
+        self.skipping = 0
+        self.article = 0
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        a = dict(attrs)
+        skip = tag in ("code", "pre", "script", "style") or "hidden" in a
+        skip = skip or (a.get("lang") or "").startswith("en")
+        self.open.append((tag, skip))
+        self.skipping += skip
+        self.article += tag == "article"
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.open:
+            name, skip = self.open.pop()
+            self.skipping -= skip
+            self.article -= name == "article"
+            if name == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self.article and not self.skipping:
+            self.text.append(data)
+
+
+def japanese_text(path: Path) -> str:
+    parser = JapaneseText()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return "".join(parser.text)
+
+
+def test_japanese_pages_write_labels_with_a_full_width_colon_and_confidence_in_words(
+    built_site: Path,
+) -> None:
+    """A Japanese label ends in a full-width colon (the glossary's rule), never in ":"; a
+    confidence level is given in words (論文の単一の要約のみ), never as its YAML code."""
+    pages = [*(built_site / "ja").rglob("index.html"), built_site / "ja" / "404.html"]
+    ascii_colon, codes = {}, {}
+    for path in pages:
+        text = japanese_text(path)
+        where = path.relative_to(built_site).as_posix()
+        found = re.findall(r"[\u3040-\u30ff\u4e00-\u9fff\uff09\u300d][ \t]*:(?!//)", text)
+        if found:
+            ascii_colon[where] = found[:3]
+        found = re.findall(r"\b(?:corroborated|single-source|unconfirmed)\b", text)
+        if found:
+            codes[where] = found[:3]
+    assert len(pages) > 300
+    assert ascii_colon == {}
+    assert codes == {}
+    drift = japanese_text(built_site / "ja" / "challenges" / "concept-drift" / "index.html")
+    assert "確度：論文の独立した複数の要約で一致。論文本文ではまだ確認されていない" in drift  # noqa: RUF001
+    assert "キーワード：ドリフト、モデルドリフト" in drift  # noqa: RUF001
+
+
+def test_japanese_screens_keep_to_the_plain_style() -> None:
+    """The pages are written in である調: the interface strings too (the 404 page, the
+    assessment's messages and import errors), so no screen mixes it with です・ます."""
+    polite = re.compile(r"(?:です|ます|ました|ません|でした|ください)(?:[。、\uff1a\uff1f」]|$)")
+    catalog = load_catalog("ja")
+    assert {e: j for e, j in catalog.items() if polite.search(j)} == {}
+
+
+def test_japanese_statuses_and_retired_words_are_distinct() -> None:
+    """直面中 and 注視中 are states (the assessment); 廃止 is "deprecated" only: a merged entry
+    is 統合, a split one 分割, and what covers all three says 旧エントリ or 使われなくなった."""
+    catalog = load_catalog("ja")
+    assert (catalog["Facing"], catalog["Watching"]) == ("直面中", "注視中")
+    assert [catalog[RETIRED_STATUSES[s]] for s in ("deprecated", "merged", "split")] == [
+        "廃止",
+        "統合",
+        "分割",
+    ]
+    assert catalog["Retired entries"] == "旧エントリ"
+    # A string about retired entries in general may name 廃止 only beside 統合 and 分割.
+    general = {
+        english: japanese
+        for english, japanese in catalog.items()
+        if re.search(r"\bretired\b", english, re.I)
+        and not re.search(r"deprecated|withdrawn", english)
+        and "廃止" in japanese
+        and not ("統合" in japanese and "分割" in japanese)
+    }
+    assert general == {}
+
+
+JA_DATA = sorted((ROOT / "data" / "ja").rglob("*.yaml"))
+
+
+def test_japanese_data_writes_large_figures_with_man_and_no_translated_phrasing() -> None:
+    """The glossary: large numbers as 150万, not $50k, 1.6M, 110M or 1.5B, nor 626,155; and
+    the phrasing the review found translated (出荷, ライブの, 合成のAPI呼び出し) is gone."""
+    english_notation = re.compile(
+        r"\$\s?\d|\d(?:\.\d+)?\s?[kKMB](?![A-Za-z])|\d{1,3}(?:,\d{3}){1,}"
+    )
+    found = {}
+    for path in JA_DATA:
+        text = path.read_text(encoding="utf-8")
+        body = re.sub(r"(?m)^(source_fingerprint|id):.*$", "", text)
+        numbers = [
+            n for n in english_notation.findall(body) if not re.fullmatch(r"\d,\d{3}", n)
+        ]  # 6,743: below 万, written with a comma as the glossary's 1,000 is
+        phrases = [p for p in ("出荷", "ライブの", "ライブ・", "合成のAPI") if p in body]
+        if numbers or phrases:
+            found[path.relative_to(ROOT).as_posix()] = numbers + phrases
+    assert len(JA_DATA) > 300
+    assert found == {}
+
+
+def test_the_glossary_holds_the_terms_the_review_missed() -> None:
+    glossary = (ROOT / "data" / "ja" / "README.md").read_text(encoding="utf-8")
+    rows = {
+        row.split("|")[1].strip()
+        for row in glossary.splitlines()
+        if row.startswith("| ") and not row.startswith("| English")
+    }
+    for term in ("confidence score", "live", "ship", "variant", "author list"):
+        assert any(re.search(rf"\b{term}\b", row) for row in rows), term
 
 
 @pytest.fixture(scope="module")

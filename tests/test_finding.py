@@ -21,7 +21,14 @@ from typing import Any
 import pytest
 import yaml
 from conftest import ROOT, copy_project, mkdocs_build
-from find_helpers import checkbox, found, open_explore, open_search, search
+from find_helpers import (
+    checkbox,
+    found,
+    open_explore,
+    open_search,
+    search,
+    serve_sitemap_locally,
+)
 from kb.corpus import load_corpus
 from kb.excerpt import first_sentence, one_line, plain
 from kb.models import (
@@ -306,7 +313,8 @@ def test_every_matrix_challenge_fits_the_width_of_the_screen(
                 f"#{version} .kb-matrix__stage",
                 "els => els.map(e => e.getBoundingClientRect().top)",
             )
-            assert len(tops) == len([s for s in CORPUS.live(Stage) if not s.addition])
+            table_1 = [s for s in CORPUS.live(Stage) if s.origin == "survey"]  # the matrix's
+            assert len(tops) == len(table_1)
             assert max(tops) - min(tops) < 1
     context.close()
 
@@ -366,7 +374,63 @@ def test_ticking_a_facet_changes_what_is_in_view(browser: Any, served_site: str,
         if size == "laptop":  # the results sit beside the facets, wherever the box is
             shown = results.evaluate_all(f"els => els.some({IN_VIEW.strip()})")
             assert shown, f"no result in view after {facet}"
+        else:  # right below the one open facet, whichever box was ticked
+            assert results.first.evaluate(BELOW_THE_BAR), f"phone: no result in view after {facet}"
         box.uncheck()
+    context.close()
+
+
+# The first result's title line shows between the sticky bar and the bottom of the screen.
+BELOW_THE_BAR = """
+el => { const bar = document.querySelector(".kb-explore__bar");
+        if (!el || !bar) return false;
+        const r = el.getBoundingClientRect();
+        return r.top >= bar.getBoundingClientRect().bottom - 1 && r.top + 24 <= innerHeight; }
+"""
+
+
+@pytest.mark.browser
+def test_show_the_results_leads_to_them_on_a_phone(browser: Any, served_site: str) -> None:
+    """With instant navigation on, as where the site is deployed: the jump link is followed."""
+    context = browser.new_context(viewport=VIEWPORTS["phone"], has_touch=True, is_mobile=True)
+    page = context.new_page()
+    serve_sitemap_locally(page, served_site)
+    open_explore(page, f"{served_site}explore/?industry=finance")  # a long facet open
+    first = page.locator(".kb-explore__results > li").first
+    assert not first.evaluate(BELOW_THE_BAR), "the first result starts in view: nothing to test"
+    page.locator(".kb-explore__jump").tap()
+    page.wait_for_url("**/explore/?industry=finance#kb-explore-results")
+    page.wait_for_function(f"() => ({BELOW_THE_BAR.strip()})({FIRST_RESULT})", timeout=5000)
+    assert page.evaluate("document.querySelectorAll('#kb-explore .kb-explore__form').length") == 1
+    context.close()
+
+
+FIRST_RESULT = "document.querySelector('.kb-explore__results > li')"
+
+
+@pytest.mark.browser
+def test_a_skip_link_takes_the_keyboard_past_the_filters(browser: Any, served_site: str) -> None:
+    """On a laptop the results sit beside the filters; from the top of the page the keyboard
+    reaches the first result through a skip link, not through every checkbox."""
+    context = browser.new_context(viewport=VIEWPORTS["laptop"])
+    page = context.new_page()
+    serve_sitemap_locally(page, served_site)
+    open_explore(page, f"{served_site}explore/")
+    skip = page.locator(".kb-explore__jump")
+    hidden = skip.bounding_box()
+    assert hidden is None or hidden["width"] <= 1, "the skip link shows only when focused"
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if skip.evaluate("e => e === document.activeElement"):
+            break
+    else:
+        pytest.fail("no skip link to the results within 40 Tab presses from the top")
+    assert skip.bounding_box()["width"] > 40, "the focused skip link is visible"
+    assert skip.evaluate(IN_VIEW)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.wait_for_function(f"() => document.activeElement === {FIRST_RESULT}.querySelector('a')")
+    assert page.evaluate(f"() => ({BELOW_THE_BAR.strip()})({FIRST_RESULT})")
     context.close()
 
 
@@ -450,13 +514,16 @@ def test_one_click_from_home_lists_deployment_challenges_with_their_meaning(
 # In the browser: concept and abbreviation queries -------------------------------------------------
 
 
+EDITION_OF = {"japanese": "ja/"}
+"""The edition each group of queries is searched in (the English one by default)."""
+
+
 @pytest.mark.browser
-@pytest.mark.parametrize("group", sorted(QUERIES))
+@pytest.mark.parametrize("group", sorted(set(QUERIES) - {"stray_words"}))
 def test_concept_and_abbreviation_queries_reach_their_ranks(
     page: Any, served_site: str, group: str
 ) -> None:
-    # The `ja` group is what a Japanese engineer types, searched in the Japanese edition.
-    box = open_search(page, served_site + ("ja/" if group == "ja" else ""))
+    box = open_search(page, served_site + EDITION_OF.get(group, ""))
     missed = {}
     for case in QUERIES[group]:
         search(page, box, case["query"])
@@ -477,3 +544,24 @@ def test_a_multi_word_query_lists_pages_matching_every_word_first(
         matched = [g["all"] for g in found(page)]
         assert matched[0], query
         assert not any(later and not earlier for earlier, later in itertools.pairwise(matched))
+
+
+@pytest.mark.browser
+def test_no_tool_page_ranks_on_a_word_of_its_facts_alone(page: Any, served_site: str) -> None:
+    """A tool page's facts section ("By workflow stage": its row of the comparison, then its
+    facts) holds words about where facts were read; a query must not find a tool page among its
+    first results on such a word alone (tests/search_queries.yaml, stray_words)."""
+    box = open_search(page, served_site)
+    tools = {f"solutions/{t.id}/" for t in CORPUS.live(Solution) if t.kind == "tool"}
+    stray = {}
+    for case in QUERIES["stray_words"]:
+        search(page, box, case["query"])
+        for rank, group in enumerate(found(page)[: case["rank"]], 1):
+            if group["page"] not in tools:
+                continue
+            facts = group["page"] + "#comparison"
+            elsewhere = {t for at, terms in group["sections"].items() if at != facts for t in terms}
+            only_there = set(group["sections"].get(facts, [])) - elsewhere
+            if only_there:
+                stray[case["query"]] = (rank, group["page"], sorted(only_there))
+    assert stray == {}

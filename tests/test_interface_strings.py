@@ -9,6 +9,7 @@ keep every section anchor of the English page. Python functions that word text t
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -151,8 +152,8 @@ def test_labels_defined_in_code_are_shown_translated(japanese: dict[str, str]) -
     editorial = japanese["editorial-status.md"]
     for model in MODELS:
         assert f"| {CATALOG[model.label]} |" in editorial, model.label
-    # Each tool fact names the kind of page it was read on.
-    assert f"([{CATALOG['documentation']}](" in japanese["tools.md"]
+    # Each tool fact names the kind of page it was read on, in Japanese brackets.
+    assert f"（[{CATALOG['documentation']}](" in japanese["tools.md"]  # noqa: RUF001
 
 
 def test_a_japanese_tombstone_says_where_the_entry_went(mini_data: Path) -> None:
@@ -170,6 +171,21 @@ def test_a_japanese_tombstone_says_where_the_entry_went(mini_data: Path) -> None
     assert [a for _, a in former] == re.findall(r"^\{: #([\w-]+) \}", old, re.MULTILINE)
     assert all(not LATIN.search(heading) for heading, _ in former), former
     assert "| 課題 | 統合 |" in pages["retired.md"]
+
+
+def test_a_merged_entry_is_never_called_deprecated_in_japanese(mini_data: Path) -> None:
+    """廃止 means deprecated: a merged entry's tombstone says 統合 and calls the list of every
+    retired entry 旧エントリ, not 廃止されたエントリ."""
+    retire_and_rename(mini_data)
+    pages = rendered_with(CATALOG, mini_data)
+    tombstone = pages["challenges/country-level-regulations.md"]
+    assert '!!! warning "統合：この課題は現在使われていない"' in tombstone  # noqa: RUF001
+    assert f"description: {json.dumps('旧課題：A test merge.')}" in tombstone  # noqa: RUF001
+    # Its labels end in a full-width colon ("{: #id }" is Markdown, not text).
+    assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff\uff09\u300d*]:(?! #)", tombstone)
+    assert "[旧エントリの一覧](../retired.md)" in tombstone
+    assert "廃止" not in tombstone
+    assert "# 旧エントリ\n" in pages["retired.md"]
 
 
 # Python functions that word text themselves ----------------------------------------------------

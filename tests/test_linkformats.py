@@ -20,6 +20,7 @@ from docutils import nodes
 from docutils.core import publish_doctree
 from kb.corpus import load_corpus
 from kb.linkformats import FORMATS, link_formats
+from test_permalinks import entry_formats
 
 CORPUS = load_corpus(ROOT / "data")
 SITE_NAME = "Deploying ML — Challenges Knowledge Base"
@@ -161,6 +162,7 @@ def test_the_parsers_notice_a_broken_link() -> None:
 # In a real browser -------------------------------------------------------------------------
 
 HEADINGS = ".md-content :is(h1, h2, h3, h4, h5, h6):has(> .headerlink)"
+SECTION_STATUS = "#kb-copy-section .kb-copy__status"
 
 
 def clipboard_text(page: Any) -> str:
@@ -206,16 +208,21 @@ def test_section_link_copies_by_keyboard(page: Any, served_site: str) -> None:
     else:
         pytest.fail("the section link control of #solutions is not reachable with Tab")
     page.keyboard.press("Enter")
-    page.wait_for_function("() => document.getElementById('kb-section-status')?.textContent")
+    page.wait_for_function(f"() => document.querySelector('{SECTION_STATUS}')?.textContent")
     assert clipboard_text(page) == f"{SITE_URL}challenges/concept-drift/#solutions"
-    assert page.locator("#kb-section-status").inner_text() == "Link to “Solutions” copied"
+    assert page.locator(SECTION_STATUS).inner_text() == "Link to “Solutions” copied"
+    # The row of formats follows the heading: the next Tab reaches it.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Link"
     page.locator("#references .kb-section-copy").focus()
     page.keyboard.press("Space")
-    page.wait_for_function("() => document.getElementById('kb-section-status').textContent")
     page.wait_for_function(
         "u => navigator.clipboard.readText().then(t => t === u)",
         arg=f"{SITE_URL}challenges/concept-drift/#references",
     )
+    assert page.locator(SECTION_STATUS).inner_text() == "Link to “References” copied"
+    assert page.locator(".kb-copy").count() == 1  # one row of formats, below its own heading
+    assert page.evaluate("document.querySelector('#references + .kb-copy') !== null")
 
 
 @pytest.mark.browser
@@ -230,7 +237,7 @@ def test_section_link_copies_by_touch(browser: Any, served_site: str) -> None:
         button = tab.locator(".md-content h2 .kb-section-copy").first
         button.tap()
         heading_id = button.evaluate("e => e.closest('[id]').id")
-        tab.wait_for_function("() => document.getElementById('kb-section-status')?.textContent")
+        tab.wait_for_function(f"() => document.querySelector('{SECTION_STATUS}')?.textContent")
         assert clipboard_text(tab) == f"{SITE_URL}about/#{heading_id}"
     finally:
         context.close()
@@ -272,7 +279,61 @@ def test_copy_formats_on_every_entry_page_match_the_generator(built_site: Path) 
             if entity.retired:
                 continue
             html = (built_site / entity.folder / entity.id / "index.html").read_text()
-            start = html.index('<script class="kb-permalink__formats" type="application/json">')
-            body = html[html.index(">", start) + 1 : html.index("</script>", start)]
             url = f"{SITE_URL}{entity.folder}/{entity.id}/"
-            assert json.loads(body) == link_formats(entity.title, url, entity.label, SITE_NAME)
+            found = json.loads(entry_formats(html))
+            assert found == link_formats(entity.title, url, entity.label, SITE_NAME)
+
+
+@pytest.mark.browser
+def test_a_section_offers_the_formats_of_the_entry(page: Any, served_site: str) -> None:
+    """Issue 20, finding 8: a section's copy control gave a bare URL where the entry's offered
+    every format. Both now copy the link at once and open the same row of formats (a citation
+    only for the whole entry)."""
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(served_site + "challenges/concept-drift/")
+    page.get_by_role("button", name="Copy link", exact=True).click()
+    entry = page.locator("#kb-copy-entry button").all_inner_texts()
+    page.locator("#solutions .kb-section-copy").click()
+    page.wait_for_function(f"() => document.querySelector('{SECTION_STATUS}')?.textContent")
+    url = f"{SITE_URL}challenges/concept-drift/#solutions"
+    assert clipboard_text(page) == url  # the same default as the entry's: the link
+    section = page.locator("#kb-copy-section")
+    assert section.locator("button").all_inner_texts() == [n for n in entry if n != "Citation"]
+    assert page.evaluate("document.querySelector('#solutions + #kb-copy-section') !== null")
+    expected = link_formats("Concept drift — Solutions", url, "Challenge", SITE_NAME)
+    for name, key in (("Markdown", "markdown"), ("MediaWiki", "mediawiki"), ("Link", "url")):
+        section.get_by_role("button", name=name, exact=True).click()
+        page.wait_for_function(
+            "t => navigator.clipboard.readText().then(c => c === t)", arg=expected[key]
+        )
+        assert section.locator(".kb-copy__status").inner_text() == f"Copied: {expected[key]}"
+    assert expected["markdown"] == f"[Concept drift — Solutions]({url})"
+
+
+# Titles in many scripts and markups, and section anchors as the browser sees them.
+SECTION_URLS = [
+    *URLS,
+    "https://kb.example.org/ja/challenges/x/#解決策",
+    "https://kb.example.org/a/#sec_",
+]
+
+
+@pytest.mark.browser
+def test_the_browser_writes_each_format_as_the_build_does(page: Any, served_site: str) -> None:
+    """A section's formats are made in the browser (kb-permalink.js): held to kb/linkformats.py
+    for every awkward title and every title of the corpus."""
+    page.goto(served_site + "about/")
+    page.wait_for_function("() => window.kbLinkFormats")
+    titles = AWKWARD + sorted(
+        {e.title for folder in CORPUS.entities.values() for e in folder.values()}
+    )
+    pairs = [(title, url) for title in titles for url in SECTION_URLS]
+    found = page.evaluate("pairs => pairs.map(([t, u]) => window.kbLinkFormats(t, u))", pairs)
+    wrong = []
+    for (title, url), formats in zip(pairs, found, strict=True):
+        expected = link_formats(title, url, "Challenge", SITE_NAME)
+        del expected["citation"]
+        if formats != expected:
+            wrong.append((title, url, formats, expected))
+    assert len(pairs) > 1000
+    assert wrong == []

@@ -3,6 +3,7 @@ ID that is or was taken is refused with the reason, nothing written."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -197,3 +198,39 @@ def test_kb_console_script_writes_a_skeleton(mini_data: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (mini_data / "solutions" / "feature-stores.yaml").is_file()
+
+
+def test_what_a_contributor_reads_names_no_file_the_repository_lacks() -> None:
+    """The skeleton, the JSON Schemas an editor shows, the contributing guides and the corpus
+    once sent contributors to a "FACTS.md" that is not in the repository. Every ``*.md`` they
+    name must be a file of it (the paper itself is named by its arXiv page and DOI)."""
+    from kb.skeleton import skeleton
+
+    texts = {f"kb new {folder}": skeleton(folder, NEW_ID).text for folder in FOLDERS}
+    read = [
+        *sorted((ROOT / "data").rglob("*.yaml")),
+        *sorted((ROOT / "data" / "schema").glob("*.json")),
+        ROOT / "data" / "ja" / "README.md",
+        ROOT / "docs" / "contributing.md",
+        ROOT / "docs" / "ja" / "contributing.md",
+    ]
+    texts |= {p.relative_to(ROOT).as_posix(): p.read_text(encoding="utf-8") for p in read}
+    files = {
+        p.name
+        for p in ROOT.rglob("*.md")
+        if not {".venv", ".git", "site", "build", "node_modules"} & set(p.parts)
+    }
+    # File names as text: not web addresses, nor the targets of links between the site's pages.
+    prose = {w: re.sub(r"https?://\S+|\]\([^)]*\)", " ", t) for w, t in texts.items()}
+    missing = {
+        where: sorted(set(names) - files)
+        for where, text in prose.items()
+        if (names := re.findall(r"([\w-]+\.md)\b", text)) and set(names) - files
+    }
+    assert missing == {}
+    # What confidence levels mean, and where to read the paper, is said where they are chosen.
+    confidence = skeleton("challenges", NEW_ID).text.split("confidence:")[0]
+    assert "https://arxiv.org/abs/2011.09926" in confidence
+    assert "corroborated: two or more independent summaries" in " ".join(
+        confidence.replace("#", " ").split()
+    )

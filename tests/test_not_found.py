@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
 from collections.abc import Iterator
-from http import HTTPStatus
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SITE_URL, QuietHandler, copy_project, mkdocs_build
+from conftest import SITE_URL, copy_project, mkdocs_build
+from pages_host import pages_host
 
 pytestmark = pytest.mark.slow
 
@@ -40,32 +37,10 @@ def test_not_found_page_links_are_absolute_and_resolve(built_site: Path) -> None
         assert (built_site / asset.lstrip("/")).is_file(), asset
 
 
-class PagesHandler(QuietHandler):
-    """Like GitHub Pages: a missing path gets the site's 404.html with status 404."""
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = Path(self.directory) / "404.html"
-        if code != HTTPStatus.NOT_FOUND or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = page.read_bytes()
-        self.send_response(code)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-
 @pytest.fixture(scope="module")
 def pages_site(built_site: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(PagesHandler, directory=str(built_site))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with pages_host(built_site) as base:
+        yield base
 
 
 @pytest.mark.browser

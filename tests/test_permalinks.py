@@ -11,6 +11,7 @@ import posixpath
 import re
 import subprocess
 import sys
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -59,13 +60,32 @@ def test_entry_pages_show_an_absolute_permalink_from_site_url(built_site: Path) 
     html = html_at(built_site, "/challenges/concept-drift/")
     url = f"{SITE_URL}challenges/concept-drift/"
     assert f'<a class="kb-permalink__url" href="{url}">{url}</a>' in html
-    formats = re.search(
-        r'<script class="kb-permalink__formats" type="application/json">(.*?)<', html
-    )
-    assert formats is not None
-    assert json.loads(formats[1])["markdown"] == f"[Concept drift]({url})"
+    assert json.loads(entry_formats(html))["markdown"] == f"[Concept drift]({url})"
     index = json.loads((built_site / "search" / "search_index.json").read_text())
     assert not [d for d in index["docs"] if "reStructuredText" in d["text"]]
+
+
+FORMATS = re.compile(r'<button [^>]*class="[^"]*kb-copy-link[^"]*" data-kb-formats="([^"]*)"')
+
+
+def entry_formats(html: str) -> str:
+    """The JSON of an entry page's copy control ("Copy link" among the page actions)."""
+    found = FORMATS.search(html)
+    assert found is not None, "no copy control among the page actions"
+    return unescape(found[1])
+
+
+@pytest.mark.slow
+def test_the_copy_control_sits_with_the_page_actions_above_the_title(built_site: Path) -> None:
+    """Issue 20, finding 8: the formats were at the very foot of the page, after the citation and
+    the provenance. The permanent link itself stays at the foot, under its anchor."""
+    for url in ("/challenges/concept-drift/", "/ja/challenges/concept-drift/"):
+        html = html_at(built_site, url)
+        actions = html.index('<div class="kb-actions">')
+        assert actions < html.index(FORMATS.search(html)[0]) < html.index("<h1"), url
+        assert html.index("<h1") < html.index('id="cite"') < html.index('id="permalink"')
+        assert "data-kb-copy=" not in html, url
+        assert "kb-permalink__formats" not in html, url
 
 
 def check(project: Path) -> subprocess.CompletedProcess[str]:
@@ -170,7 +190,8 @@ def test_redirect_works_without_javascript(browser: Any, served_site: str) -> No
         tab.wait_for_url(f"{served_site}challenges/hardware-aware-optimization/")
         # Without JavaScript the URL stays readable and the copy buttons stay out of the way.
         assert tab.locator(".kb-permalink__url").is_visible()
-        assert not tab.get_by_role("button", name="Markdown", exact=True).is_visible()
+        assert tab.locator(".kb-copy-link").count() == 1
+        assert not tab.locator(".kb-copy-link").is_visible()
     finally:
         context.close()
 
@@ -180,9 +201,24 @@ def test_copy_control_puts_each_format_of_the_link_on_the_clipboard(
     page: Any, served_site: str
 ) -> None:
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(f"{served_site}challenges/concept-drift/")
     url = f"{SITE_URL}challenges/concept-drift/"
-    formats = json.loads(page.locator(".kb-permalink__formats").text_content())
+    opener = page.get_by_role("button", name="Copy link", exact=True)
+    formats = json.loads(opener.get_attribute("data-kb-formats"))
+    box = opener.bounding_box()
+    assert box is not None
+    assert box["y"] < page.locator("h1").bounding_box()["y"]
+    # One click: the bare link, said in the row of formats that opens below the page actions.
+    opener.click()
+    panel = page.locator("#kb-copy-entry")
+    status = panel.locator(".kb-copy__status")
+    page.wait_for_function(
+        "() => document.querySelector('#kb-copy-entry .kb-copy__status')?.textContent"
+    )
+    assert page.evaluate(CLIPBOARD) == {"text/plain": url}
+    assert status.inner_text() == f"Copied: {url}"
+    assert opener.get_attribute("aria-expanded") == "true"
     copied = {}
     buttons = {
         "Link": "url",
@@ -193,14 +229,15 @@ def test_copy_control_puts_each_format_of_the_link_on_the_clipboard(
         "MediaWiki": "mediawiki",
         "Citation": "citation",
     }
+    assert panel.locator("button").all_inner_texts() == list(buttons)
     for name, key in buttons.items():
-        page.get_by_role("button", name=name, exact=True).click()
+        status.evaluate("e => { e.textContent = ''; }")
+        panel.get_by_role("button", name=name, exact=True).click()
         page.wait_for_function(
-            "() => document.querySelector('.kb-permalink__status').textContent.startsWith('Copied')"
+            "() => document.querySelector('#kb-copy-entry .kb-copy__status').textContent"
         )
         copied[key] = page.evaluate(CLIPBOARD)
-        assert page.locator(".kb-permalink__status").inner_text() == f"Copied: {formats[key]}"
-        page.evaluate("document.querySelector('.kb-permalink__status').textContent = ''")
+        assert status.inner_text() == f"Copied: {formats[key]}"
     for key in ("url", "markdown", "asciidoc", "rst", "mediawiki", "citation"):
         assert copied[key] == {"text/plain": formats[key]}, key
     # A rich link: HTML for editors that take it, the bare URL for those that do not.
@@ -211,6 +248,10 @@ def test_copy_control_puts_each_format_of_the_link_on_the_clipboard(
     assert formats["citation"] == (
         f"“Concept drift” (challenge). In: Deploying ML — Challenges Knowledge Base. {url}"
     )
+    page.keyboard.press("Escape")
+    assert panel.count() == 0
+    assert opener.get_attribute("aria-expanded") == "false"
+    assert opener.evaluate("e => e === document.activeElement")
 
 
 # Every type on the clipboard, as {MIME type: text}.

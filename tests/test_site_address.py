@@ -48,6 +48,7 @@ def elsewhere(tmp_path_factory: pytest.TempPathFactory) -> Path:
         check=False,
     )
     assert result.returncode == 0, result.stderr
+    assert "KB_SITE_URL" not in result.stderr  # the address is set: nothing to say about it
     return site
 
 
@@ -86,3 +87,26 @@ def test_the_cli_reads_the_address_as_mkdocs_does(monkeypatch: pytest.MonkeyPatc
     assert deployed.repo_url == OTHER_REPO
     assert deployed.history_url("data/x.yaml") == f"{OTHER_REPO}/commits/main/data/x.yaml"
     assert _site_info("https://given.example/").url == "https://given.example/"
+
+
+def test_a_build_without_an_address_says_where_its_links_point(tmp_path: Path) -> None:
+    """`make site` without KB_SITE_URL builds for http://127.0.0.1:8000/ (`make serve`): fine
+    on a laptop, wrong for a deployment, so it says so on stderr, once, and still builds."""
+    site = tmp_path / "site"
+    env = {name: value for name, value in os.environ.items() if name != "KB_SITE_URL"}
+    result = subprocess.run(
+        [sys.executable, "scripts/build.py", "site", "--out", str(site)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert [line for line in result.stderr.splitlines() if "KB_SITE_URL" in line] == [
+        "note: KB_SITE_URL is not set; permalinks, citations and og:url point at "
+        "http://127.0.0.1:8000/ (set KB_SITE_URL=https://your.host/ for a deployment)"
+    ]
+    page = (site / "challenges" / "concept-drift" / "index.html").read_text(encoding="utf-8")
+    url = "http://127.0.0.1:8000/challenges/concept-drift/"
+    assert f'<meta property="og:url" content="{url}">' in page

@@ -1,58 +1,50 @@
-"""Team assessment: the assessment file format, the data of the ``/assess/`` page, reading files.
+"""Team assessment: the data of the ``/assess/`` page, and bringing an old file up to date.
 
 A team marks each challenge of Table 1 with a status from a fixed scale, a note and a link to its
 own page; the page (``assess.md.j2`` + ``kb-assess.js``) keeps all of it in the browser, and
 ``kb report`` renders the same reports offline (``kb/report.py``). Both sides read the same
 inputs: :func:`page_data` (embedded in the page as JSON) and the interface strings of
 ``assess-strings.json.j2`` (rendered with ``_()``, so a second language is data). The script
-mirrors :func:`read_assessment` and :func:`migrate` step by step; golden files under
-``tests/cases/assess/`` hold both implementations to the same answers.
-
-The file format is declared once, as the pydantic models below; its JSON Schema is published as
-``api/schema/assessment.schema.json``. Nothing here imports MkDocs or reads the clock.
+mirrors :func:`migrate` step by step, and reads files by the rules of ``kb/assess_file.py`` (the
+file format, declared once; its names are re-exported here); golden files under
+``tests/cases/assess/`` hold both implementations to the same answers. Nothing here imports
+MkDocs or reads the clock.
 """
 
 from __future__ import annotations
 
 import json
-import re
-import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Any
 
 import jinja2
-import pydantic
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from kb.assess_file import FORMAT as FORMAT
+from kb.assess_file import FORMAT_VERSION as FORMAT_VERSION
+from kb.assess_file import MAX_BYTES as MAX_BYTES
+from kb.assess_file import MAX_ENTRIES as MAX_ENTRIES
+from kb.assess_file import MAX_LINK as MAX_LINK
+from kb.assess_file import MAX_NAME as MAX_NAME
+from kb.assess_file import MAX_NOTE as MAX_NOTE
+from kb.assess_file import PATTERNS as PATTERNS
+from kb.assess_file import STATUSES as STATUSES
+from kb.assess_file import Assessment as Assessment
+from kb.assess_file import AssessmentError as AssessmentError
+from kb.assess_file import ChallengeEntry as ChallengeEntry
+from kb.assess_file import fill as fill
+from kb.assess_file import read_assessment as read_assessment
+from kb.assess_file import rules as rules
+from kb.assess_file import size_problem as size_problem
 from kb.cite import Site
 from kb.corpus import Corpus
 from kb.export import data_sha256
 from kb.find import matrices
-from kb.models import URL_CHARS, VERSIONS, CaseStudy, Challenge, Slug, Solution, Version
-
-FORMAT = "deploying-ml-kb-assessment"
-"""The marker that tells an assessment file of this knowledge base from any other JSON."""
-
-FORMAT_VERSION = 1
-"""The version of the file format this code writes and reads (older ones are read too)."""
+from kb.models import VERSIONS, CaseStudy, Challenge, Solution
 
 PAGE = "assess.md"
 SCHEMA_NAME = "assessment.schema.json"
 STRINGS_TEMPLATE = "assess-strings.json.j2"
-
-MAX_BYTES = 1024 * 1024
-"""The largest file the page and ``kb report`` open: far above any real assessment (44 notes of
-2,000 characters take about 100 KB), low enough that a wrong file fails fast."""
-MAX_NAME = 200
-MAX_NOTE = 2000
-MAX_LINK = 500
-MAX_ENTRIES = 1000
-
-Status = Literal["not-assessed", "not-relevant", "watching", "facing", "mitigated"]
-STATUSES: tuple[str, ...] = typing.get_args(Status)
-"""The fixed scale, in the order the page offers it."""
 
 ICONS: dict[str, str] = {
     "not-assessed": "○",
@@ -71,82 +63,6 @@ TINTS: dict[str, str] = {
     "mitigated": "#dcf5e3",
 }
 """Cell backgrounds of the rich-copy table (pasted into documents, so fixed light colours)."""
-
-PATTERNS: dict[str, str] = {
-    "id": r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
-    "link": rf"^https?://{URL_CHARS}$",
-    "date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
-    "sha256": r"^[0-9a-f]{64}$",
-}
-"""Regular expressions shared with the script (they mean the same in Python and JavaScript)."""
-
-
-def _check_date(text: str) -> str:
-    date.fromisoformat(text)  # the pattern admits 2025-02-30; the calendar does not
-    return text
-
-
-TeamLink = Annotated[
-    str,
-    StringConstraints(pattern=PATTERNS["link"], max_length=MAX_LINK),
-    Field(description="An http:// or https:// address: the team's wiki page or ticket."),
-]
-IsoDate = Annotated[
-    str,
-    StringConstraints(pattern=PATTERNS["date"]),
-    AfterValidator(_check_date),
-    Field(description="A calendar date, YYYY-MM-DD."),
-]
-
-
-class _Format(BaseModel):
-    # strict: a file is data from elsewhere; "1" is not 1 and a number is not a date.
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class CorpusStamp(_Format):
-    """The version of the knowledge base an assessment was made against."""
-
-    version: str = Field(max_length=50, description="Project version (pyproject.toml).")
-    data_sha256: str = Field(
-        pattern=PATTERNS["sha256"],
-        description="The data_sha256 of api/corpus.json: a hash of every entry's fields.",
-    )
-
-
-class ChallengeEntry(_Format):
-    """What the team says of one challenge."""
-
-    status: Status = Field(description="not-assessed, not-relevant, watching, facing or mitigated.")
-    note: str = Field(default="", max_length=MAX_NOTE, description="The team's note, plain text.")
-    link: TeamLink | None = Field(default=None)
-
-
-class Assessment(_Format):
-    """An assessment file: a team's statuses for the challenges of Table 1."""
-
-    schema_url: str | None = Field(
-        default=None, alias="$schema", description="URL of this JSON Schema (for editors)."
-    )
-    format: Literal["deploying-ml-kb-assessment"] = Field(
-        description="Always deploying-ml-kb-assessment: tells this file from any other JSON."
-    )
-    format_version: int = Field(
-        ge=1, le=FORMAT_VERSION, description="Version of this file format (1 is the first)."
-    )
-    corpus: CorpusStamp = Field(description="The knowledge base the assessment was made against.")
-    table_version: Version = Field(
-        description="The version of Table 1 followed: acm_2022 (default) or arxiv_2020."
-    )
-    name: str = Field(default="", max_length=MAX_NAME, description="Name of the assessment.")
-    date: IsoDate | None = Field(default=None)
-    challenges: dict[Slug, ChallengeEntry] = Field(
-        default={},
-        max_length=MAX_ENTRIES,
-        description="Challenge ID -> entry; challenges not listed are not assessed.",
-        # pydantic states the ID pattern as patternProperties only: say that nothing else may be.
-        json_schema_extra={"additionalProperties": False},
-    )
 
 
 def assessment_schema(site: Site) -> dict[str, Any]:
@@ -240,11 +156,7 @@ def page_data(corpus: Corpus, site: Site) -> dict[str, Any]:
             "entries": MAX_ENTRIES,
         },
         "patterns": PATTERNS,
-        "fields": {
-            "assessment": _fields_at([]),
-            "corpus": _fields_at(["corpus"]),
-            "entry": _fields_at(["challenges", "x"]),
-        },
+        "rules": rules(),
         "statuses": [{"id": s, "icon": ICONS[s], "tint": TINTS[s]} for s in STATUSES],
         "versions": list(VERSIONS),
         "default_table": tables[0]["id"],
@@ -291,160 +203,6 @@ def assess_pages(corpus: Corpus, env: jinja2.Environment, site: Site | None) -> 
             icons=ICONS,
         )
     }
-
-
-# Reading a file ---------------------------------------------------------------------------
-
-
-class AssessmentError(Exception):
-    """A file that is not a usable assessment; the message says what is wrong, in one line.
-
-    ``line`` and ``column`` are set for JSON syntax errors (1-based), like a diagnostic.
-    """
-
-    def __init__(self, message: str, line: int | None = None, column: int | None = None):
-        super().__init__(message)
-        self.line = line
-        self.column = column
-
-
-def size_problem(size: int, s: Mapping[str, str]) -> AssessmentError | None:
-    """The problem with a file of ``size`` bytes, if it is too large to open."""
-    if size <= MAX_BYTES:
-        return None
-    return AssessmentError(fill(s["problem.too_large"], size=_size(size), max=_size(MAX_BYTES)))
-
-
-def fill(template: str, **values: Any) -> str:
-    """Fill ``{name}`` placeholders (the script's ``fill`` does the same)."""
-    return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), template)
-
-
-def kind_of(value: Any, s: Mapping[str, str]) -> str:
-    """What a JSON value is, in words ("text", "a number", ...)."""
-    if value is None:
-        return s["json.null"]
-    if isinstance(value, bool):
-        return s["json.boolean"]
-    if isinstance(value, int | float):
-        return s["json.number"]
-    if isinstance(value, str):
-        return s["json.text"]
-    if isinstance(value, list):
-        return s["json.list"]
-    return s["json.object"]
-
-
-def quoted(value: Any, s: Mapping[str, str]) -> str:
-    """A value for a message: text as a JSON string, anything else by its kind."""
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else kind_of(value, s)
-
-
-def read_assessment(raw: bytes, s: Mapping[str, str]) -> Assessment:
-    """Parse and check an assessment file, or say in one line what is wrong with it.
-
-    Checks run in the order of the script's ``validate``: size, JSON, format marker and version,
-    then the fields in model order; only the first problem is reported.
-
-    Raises:
-        AssessmentError: the file is too large, not JSON, foreign, newer, or invalid.
-    """
-    if too_large := size_problem(len(raw), s):
-        raise too_large
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise AssessmentError(s["problem.not_text"]) from None
-    try:
-        data = json.loads(text, parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        message = fill(s["problem.not_json"], error=exc.msg)
-        raise AssessmentError(message, exc.lineno, exc.colno) from None
-    except (ValueError, RecursionError) as exc:  # NaN, Infinity; nesting deeper than Python's stack
-        raise AssessmentError(fill(s["problem.not_json"], error=str(exc))) from None
-    if not isinstance(data, dict):
-        raise AssessmentError(fill(s["problem.not_object"], kind=kind_of(data, s)))
-    if data.get("format") != FORMAT:
-        raise AssessmentError(
-            fill(
-                s["problem.foreign"],
-                found=quoted(data.get("format"), s),
-                expected=quoted(FORMAT, s),
-            )
-        )
-    version = data.get("format_version")
-    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
-        raise AssessmentError(fill(s["problem.newer"], found=version, supported=FORMAT_VERSION))
-    try:
-        return Assessment.model_validate(data)
-    except pydantic.ValidationError as exc:
-        raise AssessmentError(_problem(exc.errors()[0], s)) from None
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _size(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{(n + 1023) // 1024} KB"
-
-
-_HINTS = {"link": "hint.link", "date": "hint.date", "data_sha256": "hint.sha256"}
-
-
-def _problem(error: Any, s: Mapping[str, str]) -> str:
-    """One pydantic error in the page's words (the script words the same problems alike)."""
-    loc = [str(p) for p in error["loc"]]
-    kind, value = error["type"], error.get("input")
-    if loc[-1:] == ["[key]"]:
-        return fill(s["problem.key"], path=".".join(loc[:-1]), found=quoted(loc[-2], s))
-    path = ".".join(loc)
-    if kind == "extra_forbidden":
-        return fill(s["problem.unknown"], path=path, allowed=", ".join(_fields_at(loc[:-1])))
-    if kind == "missing":
-        return fill(s["problem.missing"], path=path)
-    if kind in ("literal_error", "greater_than_equal", "less_than_equal"):
-        choices = _choices_at(loc)
-        return fill(
-            s["problem.choice"], path=path, found=quoted(value, s), expected=", ".join(choices)
-        )
-    if kind in ("string_pattern_mismatch", "value_error"):
-        return fill(
-            s["problem.pattern"], path=path, expected=s[_HINTS[loc[-1]]], found=quoted(value, s)
-        )
-    if kind == "string_too_long":
-        limit = error["ctx"]["max_length"]
-        return fill(s["problem.too_long"], path=path, n=len(value), max=limit)
-    if kind == "too_long":
-        limit = error["ctx"]["max_length"]
-        return fill(s["problem.too_many"], path=path, n=len(value), max=limit)
-    expected = {
-        "string_type": "json.text",
-        "dict_type": "json.object",
-        "model_type": "json.object",
-        "int_type": "json.number",
-    }.get(kind, "json.other")
-    return fill(s["problem.type"], path=path, expected=s[expected], found=kind_of(value, s))
-
-
-def _model_at(loc: list[str]) -> type[BaseModel]:
-    """The model that holds the field at ``loc`` (challenge IDs are skipped)."""
-    if not loc:
-        return Assessment
-    if loc[0] == "corpus":
-        return CorpusStamp
-    return ChallengeEntry
-
-
-def _fields_at(loc: list[str]) -> list[str]:
-    model = _model_at(loc)
-    return [info.alias or name for name, info in model.model_fields.items()]
-
-
-def _choices_at(loc: list[str]) -> list[str]:
-    if loc == ["format_version"]:
-        return [str(FORMAT_VERSION)]
-    return list(VERSIONS) if loc == ["table_version"] else list(STATUSES)
 
 
 # Bringing an old file up to date ----------------------------------------------------------

@@ -494,6 +494,13 @@ def build_editions(site_dir: Path, *, offline: bool = False) -> bool:
 
 def _site(out: Path) -> int:
     """Build into a fresh folder and swap it in only on success, so a failure loses nothing."""
+    if not os.environ.get("KB_SITE_URL"):
+        # A build for a deployment that forgot the address would publish links to localhost.
+        print(
+            f"note: KB_SITE_URL is not set; permalinks, citations and og:url point at "
+            f"{_site_info().root} (set KB_SITE_URL=https://your.host/ for a deployment)",
+            file=sys.stderr,
+        )
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))

@@ -1,8 +1,11 @@
 """A link to an entry in the markup each wiki, chat or editor wants, its title kept intact.
 
-The build writes these strings into each entry page (JSON read by ``kb-permalink.js``), so the
-browser only copies them, and every format is tested by parsing it back with a library for that
-markup. A title is escaped only as far as its characters need: plain titles stay readable.
+The build writes these strings into each entry page (JSON in the ``data-kb-formats`` of its
+"Copy link" button, read by ``kb-permalink.js``), so the browser only copies them, and every format
+is tested by parsing it back with a library for that markup. A section's link is made in the
+browser, by a line-for-line port of these functions in ``kb-permalink.js`` that
+``tests/test_linkformats.py`` holds to them. A title is escaped only as far as its characters
+need: plain titles stay readable.
 """
 
 from __future__ import annotations

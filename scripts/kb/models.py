@@ -192,7 +192,11 @@ class Provenance(Strict):
     """How well an entry is confirmed against the paper."""
 
     confidence: Confidence = Field(
-        description="paper | corroborated | single-source | unconfirmed (the FACTS.md tags)."
+        description="How well the entry is confirmed. paper: seen in the paper's own text "
+        "(https://arxiv.org/abs/2011.09926 or https://doi.org/10.1145/3533378); corroborated: "
+        "two or more independent summaries of the paper agree (for an addition, two or more of "
+        "its cited sources); single-source: one summary (or one cited source); unconfirmed: "
+        "not confirmed yet."
     )
     note: Annotated[Annotated[str, AfterValidator(check_prose)] | None, Prompted(), T_] = Field(
         default=None,

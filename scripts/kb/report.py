@@ -8,7 +8,7 @@ twin of every function here, so that the page's exports and ``kb report`` agree 
 A report lists the challenges of the chosen version of Table 1 by stage and step, then any
 assessed challenge that this version does not list, then what to read next for the challenges
 marked facing. Text from the file is escaped for each format; CSV cells that a spreadsheet would
-run as a formula are defused with a leading apostrophe.
+run as a formula are defused with a leading apostrophe (:func:`csv_cell`).
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from kb.assess import STATUSES, Assessment, ChallengeEntry, fill
+from kb.assess import PATTERNS, STATUSES, Assessment, ChallengeEntry, fill
 
 FORMATS = ("md", "csv", "html")
 
 _NOT_ASSESSED = ChallengeEntry(status="not-assessed")
 _SPACE = re.compile("[ \t\n\v\f\r\u0085\u2028\u2029]+")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|!~$])")
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA = re.compile(PATTERNS["formula"])
 _TABLE = '<table border="1" cellpadding="4" cellspacing="0">'
 
 Sections = list[tuple[str, list[tuple[str, str]]]]
@@ -173,8 +173,14 @@ def _tint(data: Mapping[str, Any], status: str) -> str:
 
 
 def csv_cell(text: str) -> str:
-    """One quoted CSV field; a leading ``= + - @`` would make a spreadsheet run a formula."""
-    if text.startswith(_FORMULA):
+    """One quoted CSV field, with an apostrophe before what a spreadsheet would run as a formula.
+
+    That is ``= + - @`` or their full-width forms (Japanese spreadsheets run both) after any
+    leading blanks, line breaks included, or a leading tab or carriage return
+    (``PATTERNS["formula"]``, which the page's ``csvCell`` uses too). The open data of ``api/``
+    (kb/export.py) is left as it is: raw data for programs, from the reviewed corpus.
+    """
+    if _FORMULA.match(text):
         text = "'" + text
     return '"' + text.replace('"', '""') + '"'
 

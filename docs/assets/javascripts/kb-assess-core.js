@@ -13,8 +13,12 @@
     return Object.prototype.hasOwnProperty.call(object, key);
   }
 
+  /* One pass, own keys only: a placeholder-like text inside a value (a file named
+   * "{constructor}.json") is never filled in, nor looked up on Object.prototype. */
   function fill(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (_, key) { return String(values[key]); });
+    return template.replace(/\{(\w+)\}/g, function (whole, key) {
+      return own(values, key) ? String(values[key]) : whole;
+    });
   }
 
   function codePoints(text) {
@@ -25,7 +29,6 @@
 
   var SPACE = /[ \t\n\v\f\r\u0085\u2028\u2029]+/g;
   var MD_SPECIAL = /([\\`*_\[\]{}#|!~$])/g;
-  var FORMULA = /^[=+\-@\t\r]/;
   var TABLE = '<table border="1" cellpadding="4" cellspacing="0">';
   var NOT_ASSESSED = { status: "not-assessed", note: "", link: null };
 
@@ -162,8 +165,9 @@
     return out.join("\n") + "\n";
   }
 
-  function csvCell(text) {
-    if (FORMULA.test(text)) text = "'" + text;
+  /* PATTERNS["formula"] of kb/assess.py: = + - @ or their full-width forms after any blanks. */
+  function csvCell(text, formula) {
+    if (formula.test(text)) text = "'" + text;
     return '"' + text.replace(/"/g, '""') + '"';
   }
 
@@ -182,7 +186,10 @@
       });
     });
     extras.forEach(function (c) { rows.push(row("", "", c)); });
-    return "\ufeff" + rows.map(function (r) { return r.map(csvCell).join(",") + "\r\n"; }).join("");
+    var formula = new RegExp(data.patterns.formula);
+    return "\ufeff" + rows.map(function (r) {
+      return r.map(function (x) { return csvCell(x, formula); }).join(",") + "\r\n";
+    }).join("");
   }
 
   function h(text) {
@@ -283,8 +290,24 @@
     return s["json.object"];
   }
 
-  function quoted(value, s) {
-    return typeof value === "string" ? JSON.stringify(value) : kindOf(value, s);
+  /* Twin of kb/assess.py's _escape, shown, quoted and number_text: what a message shows of a
+   * value. The hidden characters are PATTERNS["unseen"] and lone surrogates. */
+  var SHORT = { '"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f",
+    "\r": "\\r" };
+  var LONE = "[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]";
+
+  function escapeChar(c) {
+    return own(SHORT, c) ? SHORT[c] : "\\u" + ("000" + c.charCodeAt(0).toString(16)).slice(-4);
+  }
+
+  function escaper(data, extra) {
+    return new RegExp(extra + data.patterns.unseen + "|" + LONE, "g");
+  }
+
+  function numberText(value) {
+    if (Number.isInteger(value)) return Math.abs(value) <= Math.pow(2, 53) ? String(value) : null;
+    var size = Math.abs(value);
+    return isFinite(value) && size >= 1e-4 && size < 1e16 ? String(value) : null;
   }
 
   function isObject(value) {
@@ -296,107 +319,90 @@
     return n >= mb ? (n / mb).toFixed(1) + " MB" : Math.ceil(n / 1024) + " KB";
   }
 
-  /* Checks one object's fields in declaration order, then its unknown keys (pydantic's order).
-   * Each check returns a problem message or null. */
-  function checkFields(value, path, names, checks, s) {
-    var prefix = path ? path + "." : "";
-    for (var i = 0; i < names.length; i++) {
-      var name = names[i], check = checks[name];
-      if (!own(value, name)) {
-        if (check.required) return fill(s["problem.missing"], { path: prefix + name });
-        continue;
-      }
-      var problem = check(value[name], prefix + name);
-      if (problem) return problem;
-    }
-    var unknown = Object.keys(value).filter(function (k) { return names.indexOf(k) < 0; })[0];
-    if (unknown !== undefined) {
-      return fill(s["problem.unknown"], { path: prefix + unknown, allowed: names.join(", ") });
-    }
-    return null;
-  }
-
-  function validator(data, s) {
+  /* Twin of kb/assess.py's check, line for line: the first problem of a value under a rule of
+   * data.rules (derived from the models' JSON Schema), in words, or null. */
+  function checker(data, s) {
     var patterns = {};
     Object.keys(data.patterns).forEach(function (k) { patterns[k] = new RegExp(data.patterns[k]); });
-    var limits = data.limits;
+    var hidden = escaper(data, ""), hiddenOrQuote = escaper(data, '["\\\\]|');
+    var lone = new RegExp(LONE);
+    function shown(text) { return text.replace(hidden, escapeChar); }
+    function quoted(value) {
+      if (typeof value === "string") return '"' + value.replace(hiddenOrQuote, escapeChar) + '"';
+      if (typeof value === "number") return numberText(value) || kindOf(value, s);
+      return kindOf(value, s);
+    }
     function type(value, path, expected) {
       return fill(s["problem.type"], { path: path, expected: s[expected], found: kindOf(value, s) });
     }
-    function text(max, pattern, hint, nullable) {
-      return function (value, path) {
-        if (value === null && nullable) return null;
-        if (typeof value !== "string") return type(value, path, "json.text");
-        if (max && codePoints(value) > max) {
-          return fill(s["problem.too_long"], { path: path, n: codePoints(value), max: max });
+    function choice(value, path, choices) {
+      return fill(s["problem.choice"], { path: path, found: quoted(value), expected: choices.join(", ") });
+    }
+    function check(value, rule, path) {
+      if (value === null && rule.nullable) return null;
+      var kind = rule.type, problem, i;
+      if (kind === "object") {
+        if (!isObject(value)) return type(value, path, "json.object");
+        var prefix = path ? path + "." : "";
+        var names = rule.fields.map(function (f) { return f.name; });
+        for (i = 0; i < rule.fields.length; i++) {
+          var field = rule.fields[i];
+          if (!own(value, field.name)) {
+            if (field.required) return fill(s["problem.missing"], { path: prefix + field.name });
+            continue;
+          }
+          problem = check(value[field.name], field, prefix + field.name);
+          if (problem) return problem;
         }
-        if (pattern && !patterns[pattern].test(value) || hint === "hint.date" && !realDate(value)) {
-          return fill(s["problem.pattern"], { path: path, expected: s[hint], found: quoted(value, s) });
+        var keys = Object.keys(value);
+        for (i = 0; i < keys.length; i++) {
+          if (names.indexOf(keys[i]) < 0) {
+            return fill(s["problem.unknown"], { path: prefix + shown(keys[i]), allowed: names.join(", ") });
+          }
         }
         return null;
-      };
-    }
-    function choice(options) {
-      return function (value, path) {
-        if (options.indexOf(value) >= 0) return null;
-        return fill(s["problem.choice"], {
-          path: path, found: quoted(value, s), expected: options.join(", ")
-        });
-      };
-    }
-    function required(check) {
-      check.required = true;
-      return check;
-    }
-    function version(value, path) {
-      if (typeof value !== "number" || !Number.isInteger(value)) return type(value, path, "json.number");
-      return value === data.format_version ? null : choice([String(data.format_version)])(value, path);
-    }
-    var entryChecks = {
-      status: required(choice(data.statuses.map(function (x) { return x.id; }))),
-      note: text(limits.note),
-      link: text(limits.link, "link", "hint.link", true)
-    };
-    var corpusChecks = {
-      version: required(text(50)),
-      data_sha256: required(text(0, "sha256", "hint.sha256"))
-    };
-    function object(checks, names) {
-      return function (value, path) {
-        if (!isObject(value)) return type(value, path, "json.object");
-        return checkFields(value, path, names, checks, s);
-      };
-    }
-    function challenges(value, path) {
-      if (!isObject(value)) return type(value, path, "json.object");
-      var keys = Object.keys(value);
-      var entry = object(entryChecks, data.fields.entry);
-      for (var i = 0; i < keys.length; i++) {
-        var key = keys[i];
-        if (key.length > 80 || !patterns.id.test(key)) {
-          return fill(s["problem.key"], { path: path + "." + key, found: quoted(key, s) });
-        }
-        var problem = entry(value[key], path + "." + key);
-        if (problem) return problem;
       }
-      if (keys.length > limits.entries) {
-        return fill(s["problem.too_many"], { path: path, n: keys.length, max: limits.entries });
+      if (kind === "entries") {
+        if (!isObject(value)) return type(value, path, "json.object");
+        var entries = Object.keys(value);
+        for (i = 0; i < entries.length; i++) {
+          var key = entries[i], at = path + "." + shown(key);
+          if (codePoints(key) > rule.key.max || !patterns[rule.key.pattern].test(key)) {
+            return fill(s["problem.key"], { path: at, found: quoted(key) });
+          }
+          problem = check(value[key], rule.entry, at);
+          if (problem) return problem;
+        }
+        if (entries.length > rule.max) {
+          return fill(s["problem.too_many"], { path: path, n: entries.length, max: rule.max });
+        }
+        return null;
+      }
+      if (kind === "choice") {
+        if (typeof value === "string" && rule.choices.indexOf(value) >= 0) return null;
+        return choice(value, path, rule.choices);
+      }
+      if (kind === "integer") {
+        if (typeof value !== "number") return type(value, path, "json.integer");
+        if (Number.isInteger(value) && value >= rule.min && value <= rule.max) return null;
+        var range = [];
+        for (i = rule.min; i <= rule.max; i++) range.push(String(i));
+        return choice(value, path, range);
+      }
+      if (typeof value !== "string") return type(value, path, "json.text");
+      if (lone.test(value)) return fill(s["problem.surrogate"], { path: path, found: quoted(value) });
+      if (rule.max !== undefined && codePoints(value) > rule.max) {
+        return fill(s["problem.too_long"], { path: path, n: codePoints(value), max: rule.max });
+      }
+      var refused = rule.pattern && !patterns[rule.pattern].test(value);
+      if (refused || rule.calendar && !realDate(value)) {
+        return fill(s["problem.pattern"], {
+          path: path, expected: s["hint." + rule.pattern], found: quoted(value)
+        });
       }
       return null;
     }
-    var checks = {
-      $schema: text(0, null, null, true),
-      format: required(choice([data.format])),
-      format_version: required(version),
-      corpus: required(object(corpusChecks, data.fields.corpus)),
-      table_version: required(choice(data.versions)),
-      name: text(limits.name),
-      date: text(0, "date", "hint.date", true),
-      challenges: challenges
-    };
-    return function (value) {
-      return checkFields(value, "", data.fields.assessment, checks, s);
-    };
+    return { check: check, quoted: quoted };
   }
 
   function realDate(text) {
@@ -405,7 +411,8 @@
       parsed.toISOString().slice(0, 10) === text;
   }
 
-  /* Bytes of a file or share link -> a checked assessment object, or throws a Problem. */
+  /* Bytes of a file or share link -> a checked assessment object, or throws a Problem. Twin of
+   * kb/assess.py's read_assessment. */
   function readAssessment(bytes, data, s) {
     if (bytes.length > data.limits.bytes) {
       throw new Problem(fill(s["problem.too_large"], {
@@ -424,17 +431,20 @@
       throw new Problem(fill(s["problem.not_json"], { error: error.message }));
     }
     if (!isObject(value)) throw new Problem(fill(s["problem.not_object"], { kind: kindOf(value, s) }));
+    var rules = checker(data, s);
     var format = own(value, "format") ? value.format : null;
     if (format !== data.format) {
       throw new Problem(fill(s["problem.foreign"], {
-        found: quoted(format, s), expected: quoted(data.format, s)
+        found: rules.quoted(format), expected: rules.quoted(data.format)
       }));
     }
     var v = value.format_version;
     if (typeof v === "number" && Number.isInteger(v) && v > data.format_version) {
-      throw new Problem(fill(s["problem.newer"], { found: v, supported: data.format_version }));
+      throw new Problem(fill(s["problem.newer"], {
+        found: numberText(v) || kindOf(v, s), supported: data.format_version
+      }));
     }
-    var problem = validator(data, s)(value);
+    var problem = rules.check(value, data.rules, "");
     if (problem) throw new Problem(problem);
     var a = {
       table_version: value.table_version,
@@ -446,6 +456,17 @@
       a.challenges[c] = entryOf(value, c);
     });
     return a;
+  }
+
+  /* Whether the page may keep this assessment: what it saves must be what it can read again. */
+  function problemOf(a, data, s) {
+    try {
+      readAssessment(new TextEncoder().encode(fileText(a, data, 0)), data, s);
+      return null;
+    } catch (error) {
+      if (!(error instanceof Problem)) throw error;
+      return error.message;
+    }
   }
 
   function migrate(a, data) {
@@ -516,6 +537,7 @@
     renderHtml: renderHtml,
     Problem: Problem,
     readAssessment: readAssessment,
+    problemOf: problemOf,
     migrate: migrate,
     fileText: fileText
   };

@@ -5,6 +5,11 @@
  * saved in localStorage on every change; a share link carries the assessment file, base64url
  * encoded, after "#assessment=" (a fragment never reaches a server). Nothing is requested.
  *
+ * Never lose work: the page saves only what it can read back; what it cannot read (a newer
+ * format, a damaged copy) and whatever an import, a share link, a restore or a clear replaces is
+ * kept as a backup, each under its own localStorage key, listed on the page with Restore,
+ * Download and Discard. A share link never replaces saved work without asking.
+ *
  * Reading files, migrating old ones and the reports live in kb-assess-core.js, the twin of the
  * command line's kb/assess.py and kb/report.py.
  */
@@ -12,6 +17,7 @@
   "use strict";
 
   var STORAGE_KEY = "deploying-ml-kb-assessment";
+  var BACKUP_PREFIX = STORAGE_KEY + ".backup.";
   var HASH_PREFIX = "#assessment=";
 
   var core = window.kbAssessCore;
@@ -19,7 +25,7 @@
   var layout = core.layout, counts = core.counts, add = core.add, tableOf = core.tableOf;
   var statusInfo = core.statusInfo, size = core.size, Problem = core.Problem;
   var renderMarkdown = core.renderMarkdown, renderCsv = core.renderCsv;
-  var renderHtml = core.renderHtml, readAssessment = core.readAssessment;
+  var renderHtml = core.renderHtml, readAssessment = core.readAssessment, problemOf = core.problemOf;
   var migrate = core.migrate, fileText = core.fileText;
 
   function el(tag, attrs, text) {
@@ -105,8 +111,10 @@
     var name = el("input", { type: "text", name: "name", maxlength: String(data.limits.name) });
     nameLabel.append(name);
     var dateLabel = el("label", {}, s["ui.date"] + " ");
-    var date = el("input", { type: "date", name: "date" });
-    dateLabel.append(date);
+    // Four-digit years only: the file format's (a browser takes up to 275760 when typed).
+    var date = el("input", { type: "date", name: "date", min: "0001-01-01", max: "9999-12-31" });
+    var dateError = el("span", { class: "kb-assess__invalid", hidden: "" }, s["ui.date_invalid"]);
+    dateLabel.append(date, dateError);
     var versions = el("fieldset", { class: "kb-assess__versions" });
     versions.append(el("legend", {}, s["ui.table"]));
     var radios = data.tables.map(function (t) {
@@ -121,10 +129,14 @@
     /* Messages: errors as an alert, everything else as a polite status. */
     var alertBox = el("div", { class: "kb-assess__alert", role: "alert" });
     var statusBox = el("div", { class: "kb-assess__notice", role: "status" });
+    var backupBox = el("div", { class: "kb-assess__backups", hidden: "" });
 
     /* Summary by stage, and the assessed challenges the chosen table does not list. */
     var printTitle = el("p", { class: "kb-assess__print-title" });
     var summary = el("table", { class: "kb-assess__summary" });
+    var summaryBox = el("div", { class: "kb-assess__summary-box", role: "region", tabindex: "0",
+      "aria-label": s["ui.summary"] });
+    summaryBox.append(summary);
     var extrasBox = el("p", { class: "kb-assess__extras" });
 
     /* Actions. */
@@ -173,14 +185,16 @@
     button("ui.print", function () { window.print(); });
     button("ui.clear", function () {
       if (!window.confirm(s["ui.confirm_clear"])) return;
+      var kept = before(state);
+      if (kept === false) return;
       setState(empty(data));
-      say(s["ui.cleared"]);
+      say(s["ui.cleared"], undo(kept));
     });
     actions.append(drop, shareLabel);
 
     var fallback = document.getElementById("kb-assess-fallback");
     if (fallback) fallback.hidden = true;
-    root.append(form, actions, alertBox, statusBox, printTitle, summary, extrasBox);
+    root.append(form, actions, alertBox, statusBox, backupBox, printTitle, summaryBox, extrasBox);
 
     /* Controls inside every challenge of both tables (only one table is shown at a time). */
     var controls = items.map(function (item) {
@@ -214,7 +228,7 @@
       note.addEventListener("input", function () { entry().note = note.value; changed(); });
       link.addEventListener("input", function () {
         var value = link.value.trim();
-        var ok = !value || codePoints(value) <= data.limits.link && new RegExp(data.patterns.link).test(value);
+        var ok = !value || !problemOf(withEntry(id, { link: value }), data, s);
         link.setAttribute("aria-invalid", ok ? "false" : "true");
         linkError.hidden = ok;
         if (ok) {
@@ -230,6 +244,13 @@
       render();
     }
 
+    /* The state with one field of a challenge's entry changed (to check before taking it). */
+    function withEntry(id, change) {
+      var challenges = Object.assign({}, state.challenges);
+      challenges[id] = Object.assign({}, entryOf(state, id), change);
+      return Object.assign({}, state, { challenges: challenges });
+    }
+
     /* A refused link stays on screen until corrected; a new state replaces it. */
     function setState(next) {
       state = next;
@@ -237,6 +258,8 @@
         c.link.setAttribute("aria-invalid", "false");
         c.linkError.hidden = true;
       });
+      date.setAttribute("aria-invalid", "false");
+      dateError.hidden = true;
       save();
       render();
     }
@@ -247,7 +270,7 @@
 
     function render() {
       setIfChanged(name, state.name);
-      setIfChanged(date, state.date || "");
+      if (date.getAttribute("aria-invalid") !== "true") setIfChanged(date, state.date || "");
       radios.forEach(function (r) { r.checked = r.value === state.table_version; });
       tables.forEach(function (t) { t.hidden = t.getAttribute("data-version") !== state.table_version; });
       controls.forEach(function (c) {
@@ -301,18 +324,173 @@
     }
 
     name.addEventListener("input", function () { state.name = name.value; changed(); });
-    date.addEventListener("change", function () { state.date = date.value || null; changed(); });
+    /* A date the file format refuses (a five-digit year) stays on screen, marked, and unsaved. */
+    date.addEventListener("change", function () {
+      var value = date.value || null;
+      var ok = !problemOf(Object.assign({}, state, { date: value }), data, s);
+      date.setAttribute("aria-invalid", ok ? "false" : "true");
+      dateError.hidden = ok;
+      if (ok) {
+        state.date = value;
+        changed();
+      }
+    });
     radios.forEach(function (r) {
       r.addEventListener("change", function () { if (r.checked) { state.table_version = r.value; changed(); } });
     });
 
+    /* Saving: only what the page can read back, and never over what it could not read. */
+    var lastSaved = null;
     function save() {
+      if (!storageOk) return;
+      var text = fileText(state, data, 0);
+      var problem = problemOf(state, data, s);
+      if (problem) {
+        fail(fill(s["ui.not_saved"], { problem: problem }));
+        return;
+      }
       try {
-        localStorage.setItem(STORAGE_KEY, fileText(state, data, 0));
+        localStorage.setItem(STORAGE_KEY, text);
+        lastSaved = text;
       } catch (error) {
         if (storageOk) fail(s["ui.storage_failed"]);
         storageOk = false;
       }
+    }
+
+    /* Backups: one key each, numbered in the order they were made. */
+    function backups() {
+      var found = [];
+      try {
+        for (var i = 0; i < localStorage.length; i++) {
+          var key = localStorage.key(i);
+          if (key && key.indexOf(BACKUP_PREFIX) === 0) {
+            var n = Number(key.slice(BACKUP_PREFIX.length));
+            if (Number.isInteger(n)) found.push({ key: key, n: n, text: localStorage.getItem(key) });
+          }
+        }
+      } catch (error) {
+        return [];
+      }
+      return found.sort(function (x, y) { return x.n - y.n; });
+    }
+
+    /* Keeps a copy of a text (or of an assessment); returns its key, null when there was nothing
+     * to keep, or false (and says so) when the browser would not store it. */
+    function keep(text) {
+      if (!storageOk) return false;
+      var all = backups();
+      var same = all.filter(function (b) { return b.text === text; })[0];
+      if (same) return same.key;
+      var key = BACKUP_PREFIX + (all.length ? all[all.length - 1].n + 1 : 1);
+      try {
+        localStorage.setItem(key, text);
+      } catch (error) {
+        fail(s["ui.backup_failed"]);
+        return false;
+      }
+      renderBackups();
+      return key;
+    }
+
+    function setAside(a) {
+      return isEmpty(a, data) ? null : keep(fileText(a, data, 0));
+    }
+
+    function forget(key) {
+      try { localStorage.removeItem(key); } catch (error) { /* gone with the storage */ }
+      renderBackups();
+    }
+
+    /* Keeps the assessment on screen before something replaces it: a backup key, null if there
+     * is nothing to keep, false if it could not be kept; without storage, it stays in memory. */
+    function before(a) {
+      return storageOk ? setAside(a) : isEmpty(a, data) ? null : { memory: a };
+    }
+
+    /* An "Undo" for what just replaced the assessment: restores what before() kept. */
+    function undo(kept) {
+      if (!kept) return null;
+      var again = el("button", { type: "button", class: "md-button" }, s["ui.undo"]);
+      again.addEventListener("click", function () {
+        if (typeof kept === "string") return restore(kept);
+        setState(kept.memory);
+        clearMessages();
+      });
+      return again;
+    }
+
+    function restore(key) {
+      var text;
+      try { text = localStorage.getItem(key); } catch (error) { text = null; }
+      if (text === null) return renderBackups();
+      var restored;
+      try {
+        restored = migrate(readAssessment(new TextEncoder().encode(text), data, s), data);
+      } catch (error) {
+        if (!(error instanceof Problem)) throw error;
+        return renderBackups();
+      }
+      var kept = before(state);
+      if (kept === false) return;
+      setState(restored.assessment);
+      if (!lossy(restored.changes)) forget(key);
+      say(s["ui.restored_backup"], changeList(restored.changes));
+      var again = undo(kept);
+      if (again) statusBox.append(again);
+    }
+
+    /* Changes that drop an entry: the original is kept, should a newer page know it. */
+    function lossy(changes) {
+      return changes.some(function (c) { return c.kind !== "renamed" && c.kind !== "retired"; });
+    }
+
+    function renderBackups() {
+      var all = backups();
+      backupBox.replaceChildren();
+      backupBox.hidden = !all.length;
+      if (!all.length) return;
+      backupBox.append(el("p", { class: "kb-assess__backups-title" }, s["ui.backups"]));
+      var list = el("ul");
+      all.forEach(function (b) {
+        var problem = null, a = null;
+        try {
+          a = readAssessment(new TextEncoder().encode(b.text), data, s);
+        } catch (error) {
+          if (!(error instanceof Problem)) throw error;
+          problem = error.message;
+        }
+        var item = el("li", { class: "kb-assess__backup", "data-backup": String(b.n) });
+        var label = problem ? fill(s["ui.backup_unreadable"], { problem: problem }) :
+          fill(s["ui.backup_readable"], {
+            name: a.name || s["report.untitled"],
+            n: Object.keys(a.challenges).filter(function (c) {
+              return core.assessed(entryOf(a, c));
+            }).length
+          });
+        item.append(el("span", {}, label + " "));
+        var file = "assessment-backup-" + b.n + ".json";
+        var name = problem ? file : (a.name || s["report.untitled"]);
+        if (!problem) {
+          item.append(small("ui.restore", name, function () { restore(b.key); }));
+        }
+        item.append(small("ui.download_backup", name, function () {
+          download(file, b.text, "application/json");
+        }));
+        item.append(small("ui.discard", name, function () {
+          if (window.confirm(s["ui.confirm_discard"])) forget(b.key);
+        }));
+        list.append(item);
+      });
+      backupBox.append(list);
+    }
+
+    /* A small button whose accessible name says which backup it acts on. */
+    function small(key, name, handler) {
+      var b = el("button", { type: "button", class: "md-button kb-assess__small",
+        "aria-label": s[key] + ": " + name }, s[key]);
+      b.addEventListener("click", handler);
+      return b;
     }
 
     function clearMessages() {
@@ -348,42 +526,44 @@
       return box;
     }
 
-    /* Replace the state with an imported assessment; the old one is set aside if it differs. */
-    function adopt(bytes, message, failure) {
-      var imported;
+    /* Read an assessment (a file, a share link), or say why not. */
+    function read(bytes, failure) {
       try {
-        imported = migrate(readAssessment(bytes, data, s), data);
+        return migrate(readAssessment(bytes, data, s), data);
       } catch (error) {
         if (!(error instanceof Problem)) throw error;
-        fail(fill(failure, { problem: error.message }));
-        return false;
+        fail(failure(error.message));
+        return null;
       }
-      var previous = state;
+    }
+
+    /* Replace the state with an assessment the user chose to open; the one on screen is kept as
+     * a backup first (and the replacement does not happen if it cannot be kept). */
+    function adopt(imported, message) {
+      var same = fileText(imported.assessment, data, 0) === fileText(state, data, 0);
+      var kept = same ? null : before(state);
+      if (kept === false) return false;
       setState(imported.assessment);
-      var extra = changeList(imported.changes);
-      var restore = null;
-      if (!isEmpty(previous, data) && fileText(previous, data, 0) !== fileText(state, data, 0)) {
-        restore = el("p", {}, s["ui.previous_kept"] + " ");
-        var again = el("button", { type: "button", class: "md-button" }, s["ui.restore_previous"]);
-        again.addEventListener("click", function () {
-          setState(previous);
-          clearMessages();
-        });
-        restore.append(again);
+      say(message, changeList(imported.changes));
+      if (kept) {
+        var restore = el("p", {}, s["ui.previous_kept"] + " ");
+        restore.append(undo(kept));
+        statusBox.append(restore);
       }
-      say(message, extra);
-      if (restore) statusBox.append(restore);
       return true;
     }
 
     function openFile(file) {
-      var failure = fill(s["ui.import_failed"], { file: file.name, problem: "{problem}" });
+      function failure(problem) {
+        return fill(s["ui.import_failed"], { file: file.name, problem: problem });
+      }
       if (file.size > data.limits.bytes) {
-        fail(fill(failure, { problem: fill(s["problem.too_large"], { size: size(file.size), max: size(data.limits.bytes) }) }));
+        fail(failure(fill(s["problem.too_large"], { size: size(file.size), max: size(data.limits.bytes) })));
         return;
       }
       file.arrayBuffer().then(function (buffer) {
-        adopt(new Uint8Array(buffer), fill(s["ui.opened_file"], { file: file.name }), failure);
+        var imported = read(new Uint8Array(buffer), failure);
+        if (imported) adopt(imported, fill(s["ui.opened_file"], { file: file.name }));
       });
     }
 
@@ -402,30 +582,96 @@
       if (event.dataTransfer.files.length) openFile(event.dataTransfer.files[0]);
     });
 
-    /* Start: a share link wins over what this browser saved; the fragment is then dropped, so a
-     * reload shows the saved state and the address bar does not keep the assessment. */
+    /* Start: the saved assessment, or, if this page cannot read it, a blank one with the saved
+     * text kept as a backup (never overwritten unseen). */
     var stored = null;
     try { stored = localStorage.getItem(STORAGE_KEY); } catch (error) { storageOk = false; }
     if (stored) {
       try {
         var restored = migrate(readAssessment(new TextEncoder().encode(stored), data, s), data);
         state = restored.assessment;
+        if (lossy(restored.changes)) keep(stored);
         if (!isEmpty(state, data)) say(s["ui.restored"], changeList(restored.changes));
       } catch (error) {
         if (!(error instanceof Problem)) throw error;
+        if (keep(stored)) {
+          localStorage.removeItem(STORAGE_KEY);
+          fail(fill(s["ui.unreadable"], { problem: error.message }));
+        } else {
+          // Not even a backup: the page keeps its hands off the storage for this visit.
+          storageOk = false;
+          fail(fill(s["ui.unreadable"], { problem: error.message }) + " " + s["ui.storage_failed"]);
+          alertBox.append(small("ui.download_backup", "", function () {
+            download("assessment-backup.json", stored, "application/json");
+          }));
+        }
       }
     }
     render();
-    if (location.hash.indexOf(HASH_PREFIX) === 0) {
+    renderBackups();
+
+    /* A share link: opened at once on a blank page; over saved work, only if the user says so. */
+    function dropFragment() {
+      history.replaceState(history.state, "", location.pathname + location.search);
+    }
+    /* Listeners outlive the page under instant navigation: one whose page is gone lets go. */
+    function gone(type, listener) {
+      if (root.isConnected) return false;
+      window.removeEventListener(type, listener);
+      return true;
+    }
+
+    function openShared() {
+      if (location.hash.indexOf(HASH_PREFIX) !== 0) return;
+      var linkFailure = function (problem) { return fill(s["ui.link_failed"], { problem: problem }); };
       var bytes = null;
       try {
         bytes = fromBase64Url(decodeURIComponent(location.hash.slice(HASH_PREFIX.length)));
       } catch (error) {
-        fail(fill(s["ui.link_failed"], { problem: fill(s["problem.not_json"], { error: error.message }) }));
+        fail(linkFailure(fill(s["problem.not_json"], { error: error.message })));
       }
-      if (bytes) adopt(bytes, s["ui.opened_link"], s["ui.link_failed"]);
-      history.replaceState(history.state, "", location.pathname + location.search);
+      var shared = bytes && read(bytes, linkFailure);
+      if (!shared) {
+        dropFragment();
+      } else if (isEmpty(state, data) || !storageOk ||
+          fileText(shared.assessment, data, 0) === fileText(state, data, 0)) {
+        if (adopt(shared, s["ui.opened_link"])) dropFragment();
+      } else {
+        var ask = el("div", { class: "kb-assess__choice", role: "group", "aria-label": s["ui.link_choice"] });
+        ask.append(el("p", { class: "kb-assess__question" }, s["ui.link_choice"]), el("p", {}, s["ui.link_waiting"]));
+        var take = el("button", { type: "button", class: "md-button md-button--primary" }, s["ui.link_open"]);
+        var mine = el("button", { type: "button", class: "md-button" }, s["ui.link_keep"]);
+        take.addEventListener("click", function () {
+          if (adopt(shared, s["ui.opened_link"])) dropFragment();
+        });
+        mine.addEventListener("click", function () {
+          say(s["ui.link_kept"]);
+          dropFragment();
+        });
+        ask.append(take, " ", mine);
+        clearMessages();
+        statusBox.append(ask);
+      }
     }
+    openShared();
+
+    /* Another tab saved: show what it saved (this tab saved all it had before), and list its
+     * backups; what this page cannot read is kept, never overwritten at the next edit here. */
+    window.addEventListener("storage", function onStorage(event) {
+      if (gone("storage", onStorage) || event.storageArea !== localStorage) return;
+      if (event.key && event.key.indexOf(BACKUP_PREFIX) === 0) return renderBackups();
+      if (event.key !== STORAGE_KEY || event.newValue === null || event.newValue === lastSaved) return;
+      try {
+        var other = migrate(readAssessment(new TextEncoder().encode(event.newValue), data, s), data);
+        state = other.assessment;
+        lastSaved = event.newValue;
+        render();
+        say(s["ui.changed_elsewhere"]);
+      } catch (error) {
+        if (!(error instanceof Problem)) throw error;
+        if (keep(event.newValue)) fail(fill(s["ui.unreadable"], { problem: error.message }));
+      }
+    });
     root.dataset.ready = "true";
   }
 

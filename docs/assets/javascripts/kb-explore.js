@@ -60,7 +60,10 @@
     return (n === 1 ? forms.one : forms.other).replace("{n}", n);
   }
 
-  /* Facets open on a wide screen; on a phone only those with a ticked box, so results stay near. */
+  /* Facets open on a wide screen. On a phone they fold to a row of names, and one opens at a time
+   * (an exclusive group of <details>), right above the results, its options in a box of bounded
+   * height (kb-find.css), and scrolled up under the bar when the reader opens it: whichever box
+   * is ticked, the first result is in view. */
   const WIDE = "(min-width: 45em)";
 
   function build(root, index, siteRoot, strings) {
@@ -73,9 +76,16 @@
     // The bar stays in view (sticky): the live count answers every tick wherever the box is.
     const bar = el("div", { class: "kb-explore__bar" });
     const status = el("p", { class: "kb-explore__count", role: "status", "aria-live": "polite" });
+    // On a phone a link to the results below the facets; on a wide screen, where the results sit
+    // beside them, the keyboard's way past every checkbox (shown when focused). It is a plain
+    // fragment link, which the browser follows (kb-address.js keeps instant navigation off it).
     const jump = el("a", { class: "kb-explore__jump", href: "#kb-explore-results" }, strings.show);
     const clear = el("button", { type: "button", class: "md-button kb-explore__clear" }, strings.clear);
     bar.append(status, jump, clear);
+    // What lands under the sticky bar stays below it (kb-find.css: scroll-margin-top).
+    if (window.ResizeObserver) {
+      new ResizeObserver(() => root.style.setProperty("--kb-explore-bar", bar.offsetHeight + "px")).observe(bar);
+    }
 
     const form = el("form", { class: "kb-explore__form", "aria-label": strings.filters });
     form.addEventListener("submit", (event) => event.preventDefault());
@@ -100,8 +110,25 @@
         fieldset.append(label);
       }
       details.append(summary, fieldset);
-      details.open = wide || selection[facet.id].size > 0;
+      if (!wide) details.name = "kb-explore-facet";
+      details.open = wide || (selection[facet.id].size > 0 && !form.querySelector("details[open]"));
       form.append(details);
+    }
+    if (!wide) {
+      // A facet the reader opens moves under the bar, with the results right below its options.
+      let opened = null;
+      form.addEventListener("click", (event) => {
+        const summary = event.target instanceof Element ? event.target.closest("summary") : null;
+        opened = summary ? summary.parentElement : null;
+      });
+      form.addEventListener("toggle", (event) => {
+        const details = event.target;
+        if (details !== opened || !details.open) return;
+        opened = null;
+        const line = parseFloat(getComputedStyle(bar).top) + bar.offsetHeight + 8; // the stuck bar's foot
+        const top = details.getBoundingClientRect().top - line;
+        if (Math.abs(top) > 1) window.scrollBy({ top: top, behavior: "instant" });
+      }, true);
     }
 
     const results = el("section", { class: "kb-explore__found", id: "kb-explore-results", "aria-label": strings.results_label });

@@ -38,14 +38,34 @@
     return new URL(base.replace(/\/?$/, "/"), window.location.href);
   }
 
-  /* The address of this page in the edition whose path prefix is `prefix` ("" or "ja/"). */
+  /* The address of this page in the edition whose path prefix is `prefix` ("" or "ja/").
+   *
+   * The path comes from the address bar, which anyone can write: on a host that answers every
+   * missing address with the 404 page, /javascript:alert(1)// or /data:text/html,... is a path.
+   * It is only ever resolved as a path below the site's root ("./" keeps a "scheme:" at its start
+   * a path), and the result must stay on the site (same protocol and origin, below its root);
+   * anything else falls back to the edition's home page.
+   */
   function counterpart(list, prefix) {
     var root = editionRoot();
     var mine = list.querySelector("[aria-current]");
-    var current = mine ? mine.getAttribute("data-kb-prefix") : "";
-    var siteRoot = new URL(root.href.slice(0, root.href.length - current.length));
-    var path = window.location.href.slice(root.href.length).split("#")[0];
-    return new URL(prefix + path, siteRoot).href;
+    var current = mine ? mine.getAttribute("data-kb-prefix") || "" : "";
+    var siteRoot = root;
+    if (current && root.href.slice(-current.length) === current) {
+      siteRoot = new URL(root.href.slice(0, root.href.length - current.length));
+    }
+    var home = onSite(new URL("./" + prefix, siteRoot), siteRoot) || siteRoot;
+    var here = window.location.href.split("#")[0];
+    if (here.indexOf(root.href) !== 0) return home.href;
+    var target = onSite(new URL("./" + prefix + here.slice(root.href.length), siteRoot), siteRoot);
+    return (target || home).href;
+  }
+
+  /* `url` if it is a page of the site at `siteRoot`, else null. */
+  function onSite(url, siteRoot) {
+    var web = url.protocol === "http:" || url.protocol === "https:" || url.protocol === "file:";
+    var same = url.protocol === siteRoot.protocol && url.host === siteRoot.host;
+    return web && same && url.href.indexOf(siteRoot.href) === 0 ? url : null;
   }
 
   function update() {

@@ -16,13 +16,22 @@
     views.setAttribute("data-kb-shown", chosen.id);
   }
 
+  /* A fragment is whatever the address says: "#%E0%A4%A" is no valid escape, and no view either. */
+  function fragment(hash) {
+    try {
+      return decodeURIComponent(hash.slice(1));
+    } catch (error) {
+      return hash.slice(1);
+    }
+  }
+
   function fromAddress() {
-    show(decodeURIComponent(window.location.hash.slice(1)));
+    show(fragment(window.location.hash));
   }
 
   document.addEventListener("click", (event) => {
     const link = event.target instanceof Element ? event.target.closest(".kb-versions a") : null;
-    if (link && link.hash) show(decodeURIComponent(link.hash.slice(1)));
+    if (link && link.hash) show(fragment(link.hash));
   });
   window.addEventListener("hashchange", fromAddress);
   window.addEventListener("popstate", fromAddress);

@@ -13,6 +13,9 @@
  *    run of Japanese is split here by the same segmenter (the same code, so the same words):
  *    "データの散在" becomes "データ 散在". One-character particles (の, を, …) are dropped, as
  *    lunr's Japanese stop-word filter drops them from the index. Latin words pass unchanged.
+ *    The segmenter keeps a run of katakana whole ("コンセプトドリフト"), in the index as in a
+ *    query, and Material matches a word only at its start: a katakana word of three letters or
+ *    more is searched anywhere in a word (a leading *), so "ドリフト" finds コンセプトドリフト.
  *
  * All act on the worker's messages (QUERY = 2 out, RESULT = 3 back), as Material's own main
  * thread sees them; what the reader types never leaves the browser.
@@ -43,6 +46,7 @@
 
   var JAPANESE = /[\u3005\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]+/g;
   var PARTICLE = /^[\u3040-\u309f]$/;
+  var KATAKANA = /^[\u30a1-\u30ff]{3,}$/;
   var segmenter = null;
 
   function segment(query) {
@@ -51,7 +55,10 @@
     if (!segmenter) return query;
     return query.replace(JAPANESE, function (run) {
       var words = segmenter.segment(run).filter(function (w) { return !PARTICLE.test(w); });
-      return " " + (words.length ? words : [run]).join(" ") + " ";
+      words = (words.length ? words : [run]).map(function (w) {
+        return KATAKANA.test(w) ? "*" + w : w;
+      });
+      return " " + words.join(" ") + " ";
     }).replace(/\s+/g, " ").trim();
   }
 
