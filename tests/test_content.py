@@ -120,8 +120,11 @@ def test_paper_section_page_links_every_entry_keyed_to_it(
                 expected.append(challenge)
                 expected.extend(CORPUS.referrers(challenge, CaseStudy, "challenges"))
     expected.extend(s for s in CORPUS.all(Solution) if s.kind in section.solution_kinds)
+    # A section of the paper lists what the paper says: additions of this knowledge base, keyed
+    # to the same step or kind, are left to the stage, step and challenge pages.
     for entity in expected:
-        assert f"../../{entity.folder}/{entity.id}/" in links, entity.id
+        link = f"../../{entity.folder}/{entity.id}/"
+        assert (link in links) == (not entity.addition), entity.id
 
 
 def test_about_page_gives_both_versions_and_bibtex(built_site: Path) -> None:
@@ -139,7 +142,12 @@ def test_unconfirmed_entries_say_so_on_their_page(built_site: Path) -> None:
         for entity in CORPUS.all(model):
             html = page(built_site, entity.folder, entity.id)
             status = "not yet confirmed against the paper" in html
-            assert status == (entity.provenance.confidence != "paper"), entity.id
+            # An addition is never in the paper: it says so, and what its own sources confirm.
+            survey = not entity.addition
+            assert status == (survey and entity.provenance.confidence != "paper"), entity.id
+            assert ("this entry is an addition of this knowledge base" in html) == (
+                not survey
+            ), entity.id
 
 
 # Issue 19: Table 1 challenges for which the survey names no solution, each now answered by an

@@ -41,6 +41,8 @@ STAGES = [s for s in CORPUS.all(Stage) if s.origin == "survey"]  # Table 1's sta
 
 
 def step_in(challenge: Challenge, version: str) -> Step | None:
+    if challenge.addition:  # in no version of Table 1
+        return None
     placed = getattr(challenge.placements, version)
     return CORPUS.get(Step, placed) if placed else None
 
