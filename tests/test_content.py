@@ -145,9 +145,9 @@ def test_unconfirmed_entries_say_so_on_their_page(built_site: Path) -> None:
             # An addition is never in the paper: it says so, and what its own sources confirm.
             survey = not entity.addition
             assert status == (survey and entity.provenance.confidence != "paper"), entity.id
-            assert ("this entry is an addition of this knowledge base" in html) == (
-                not survey
-            ), entity.id
+            assert ("this entry is an addition of this knowledge base" in html) == (not survey), (
+                entity.id
+            )
 
 
 # Issue 19: every live challenge, in Table 1 or added, links at least one live solution; where the
