@@ -37,6 +37,7 @@ from kb.i18n import (
     load_catalog,
 )
 from kb.ledger import ledger_problems
+from kb.models import ORIGINS
 from kb.permalinks import (
     alternates,
     page_url,
@@ -76,6 +77,10 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
         VENDORED_SHIM if "iframe-worker" in url else url
         for url in config.extra.get("polyfills") or []
     ]
+    # Search results show each entry's tags; its origin tag gets a class of its own (md-tag--…)
+    # through Material's tag map, in the edition's words.
+    gettext = env_gettext(make_env(load_catalog(edition.code) if edition.prefix else None))
+    config.extra["tags"] = {gettext(label): f"kb-origin-{key}" for key, label in ORIGINS.items()}
     url = config.site_url or ""
     if edition.prefix and url.endswith("/" + edition.prefix):
         # `mkdocs serve` mounts the site at its address's path, read before any hook runs, so
