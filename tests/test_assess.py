@@ -9,6 +9,7 @@ answers of ``validation.yaml`` are edited by hand.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import re
@@ -40,7 +41,7 @@ from kb.assess import (
 from kb.cite import Site, project_version
 from kb.corpus import load_corpus
 from kb.render import make_env
-from kb.report import csv_cell, render_csv
+from kb.report import csv_cell, render, render_csv
 
 UPDATE = os.environ.get("KB_UPDATE_GOLDENS") == "1"
 CONFIG = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
@@ -52,6 +53,8 @@ SITE = Site(
 CORPUS = load_corpus(ROOT / "data")
 DATA = page_data(CORPUS, SITE)
 STRINGS = report_strings(make_env())
+ADDED = [c for s in DATA["additions"] for st in s["steps"] for c in st["challenges"]]
+"""The challenges this knowledge base adds beyond Table 1, in the page's order."""
 
 
 @pytest.mark.parametrize("fmt", EXTENSIONS)
@@ -83,17 +86,72 @@ def test_reports_escape_what_the_file_says() -> None:
     assert "$budget & ~owners~ #ops" in csv
     assert "\nand the" in csv
     assert csv.startswith("\ufeff")
-    assert csv.count("\r\n") == 45
+    assert csv.count("\r\n") == 57  # a header, Table 1's 44 challenges, the 12 additions
 
 
 def test_a_report_lists_assessed_challenges_the_chosen_table_does_not() -> None:
     md = (CASES / "extras.md").read_text(encoding="utf-8")
     extras = md.split("## Assessed, but not in the arXiv 2020 table\n", 1)[1]
-    assert "[Privacy-aware training]" in extras.split("## Worth reading next")[0]
-    assert "[Fairness and accountability]" in extras.split("## Worth reading next")[0]
+    assert "[Privacy-aware training]" in extras.split("## Beyond Table 1")[0]
+    assert "[Fairness and accountability]" in extras.split("## Beyond Table 1")[0]
     assert "### [Privacy-aware training]" in extras
-    assert "[Concept drift]" not in extras.split("## Worth reading next")[0]
+    assert "[Concept drift]" not in extras.split("## Beyond Table 1")[0]
     assert "# Untitled assessment\n" in md
+
+
+def test_the_additions_have_their_own_section_and_counts_and_are_never_extras() -> None:
+    """The file assesses two additions: they are listed after Table 1, counted apart from it,
+    and a facing one gets what to read next; Table 1's counts and extras leave them out."""
+    md = (CASES / "extras.md").read_text(encoding="utf-8")
+    head, rest = md.split("\n## Data management\n", 1)
+    table1, added = head.split("| Beyond Table 1 |", 1)
+    assert "| **Total** | 37 | 0 | 1 | 0 | 0 |" in table1  # the 38 of arXiv 2020, no addition
+    assert (
+        "[Organisation and process](https://kb.example.org/stages/organisation-and-process/)"
+        in (added)
+    )
+    assert "| 10 | 0 | 0 | 1 | 1 |" in added
+    extras = rest.split("## Assessed, but not in the arXiv 2020 table\n", 1)[1]
+    extras, beyond = extras.split("## Beyond Table 1\n", 1)
+    assert "Model ownership" not in extras
+    assert "Unclear requirements" not in extras
+    beyond, reading = beyond.split("## Worth reading next\n", 1)
+    assert "### Organisation and process\n" in beyond
+    row = "| [People, skills and ownership](https://kb.example.org/steps/people-and-ownership/) | "
+    row += "[Model ownership in production](https://kb.example.org/challenges/"
+    row += "model-ownership-in-production/) | ▲ Facing | Nobody on call for the churn model |  |"
+    assert row in beyond
+    assert beyond.count("| ○ Not assessed |") == 10
+    # What to read next: Table 1's facing challenges first, then the additions'.
+    order = re.findall(r"^### \[([^\]]+)\]", reading, re.M)
+    assert order == ["Privacy-aware training", "Model ownership in production"]
+    solutions = reading.split("### [Model ownership in production]", 1)[1]
+    assert "- Solutions: none yet" not in solutions
+    csv = (CASES / "extras.csv").read_bytes().decode("utf-8").split("\r\n")
+    assert csv[-2].startswith('"Organisation and process","Governance and risk",')
+    extra_rows = [r for r in csv if r.startswith('"","",')]
+    assert [r.split(",")[3] for r in extra_rows] == [
+        '"fairness-and-accountability"',
+        '"privacy-aware-training"',
+    ]
+
+
+@pytest.mark.parametrize("fmt", EXTENSIONS)
+def test_an_old_file_without_additions_reports_the_same_table_1_part(fmt: str) -> None:
+    """team.json predates the additions: its report is the one it had, with the additions'
+    summary and section inserted (every other line unchanged, in its place)."""
+    before = dict(DATA, additions=[])  # the page data before there were additions
+    assessment = read_assessment((CASES / "team.json").read_bytes(), STRINGS)
+    assert not set(assessment.challenges) & set(ADDED)
+    old = render(assessment, before, STRINGS, fmt).splitlines()
+    new = render(assessment, DATA, STRINGS, fmt).splitlines()
+    ops = difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes()
+    assert {op for op, *_ in ops} == {"equal", "insert"}
+    inserted = [line for op, _, _, j1, j2 in ops if op == "insert" for line in new[j1:j2]]
+    summary_rows = {"md": 1, "html": 1, "csv": 0}[fmt]  # a CSV report has no summary
+    assert sum("stages/organisation-and-process" in line for line in inserted) == summary_rows
+    assert sum("challenges/" in line for line in inserted) == len(ADDED)
+    assert (CASES / f"team.{EXTENSIONS[fmt]}").read_text(encoding="utf-8").splitlines() == new
 
 
 @pytest.mark.parametrize("name", FIXTURES)
@@ -267,7 +325,22 @@ def test_page_data_has_both_tables_permanent_urls_and_the_lifecycle_map() -> Non
         for v, t in tables.items()
     }
     assert (len(listed["acm_2022"]), len(listed["arxiv_2020"])) == (44, 38)
-    assert set(listed["acm_2022"]) == set(DATA["challenges"])
+    # The additions, apart from Table 1: every live challenge is in one or the other.
+    assert len(ADDED) == 12
+    assert not set(ADDED) & (set(listed["acm_2022"]) | set(listed["arxiv_2020"]))
+    assert set(listed["acm_2022"]) | set(ADDED) == set(DATA["challenges"])
+    assert [s["id"] for s in DATA["additions"]] == ["organisation-and-process"]
+    steps = [st["id"] for st in DATA["additions"][0]["steps"]]
+    assert steps == [
+        "collaboration",
+        "requirements-and-value",
+        "people-and-ownership",
+        "governance-and-risk",
+    ]
+    assert DATA["stages"]["organisation-and-process"]["url"] == (
+        f"{SITE_URL}stages/organisation-and-process/"
+    )
+    assert set(steps) <= set(DATA["steps"])
     drift = DATA["challenges"]["concept-drift"]
     assert drift["url"] == f"{SITE_URL}challenges/concept-drift/"
     assert "bank-client-drift-2008-crisis" in drift["case_studies"]
@@ -292,13 +365,22 @@ def test_the_page_embeds_the_data_kb_report_reads(built_site: Path) -> None:
         found[name] = json.loads(match.group(1))
     assert found["data"] == DATA
     assert found["strings"] == STRINGS
-    # Without JavaScript the page still lists every challenge of each version, linked.
+    # Without JavaScript the page still lists every challenge of each version, linked, and
+    # after them, once, the additions beyond Table 1 with their origin label.
+    page = html.split('<div class="kb-assess-additions">', 1)
+    assert len(page) == 2
     for table in DATA["tables"]:
         start = f'<div class="kb-assess-table" data-version="{table["id"]}"'
-        section = html.split(start, 1)[1].split('class="kb-assess-table"', 1)[0]
+        section = page[0].split(start, 1)[1].split('class="kb-assess-table"', 1)[0]
         ids = re.findall(r'data-challenge="([a-z0-9-]+)"', section)
         assert ids == [c for s in table["stages"] for st in s["steps"] for c in st["challenges"]]
         assert 'href="../challenges/concept-drift/"' in section
+    added = page[1].split("</article>", 1)[0]
+    assert re.findall(r'data-challenge="([a-z0-9-]+)"', added) == ADDED
+    assert re.search(r'<h2 [^>]*id="beyond-table-1">Beyond Table 1<', added)
+    assert '<span class="kb-origin kb-origin--kb">Added by this knowledge base</span>' in added
+    assert 'href="../stages/organisation-and-process/"' in added
+    assert 'href="../challenges/model-ownership-in-production/"' in added
 
 
 @pytest.mark.slow

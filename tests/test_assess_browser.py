@@ -432,7 +432,8 @@ VALID_FILE: dict[str, Any] = {
 
 
 # A site where a challenge has been retired: the real project, with model-stealing merged into
-# model-inversion (and the one case study that named it pointing at its successor instead).
+# model-inversion (and the case studies and solutions that named it pointing at its successor
+# instead: a live entry may not point at a retired one).
 RETIRED, SUCCESSOR = "model-stealing", "model-inversion"
 
 
@@ -448,7 +449,7 @@ def retired_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         + "no_case_study: Retired for this test.\n",
         encoding="utf-8",
     )
-    for path in (data / "case-studies").glob("*.yaml"):
+    for path in [*(data / "case-studies").glob("*.yaml"), *(data / "solutions").glob("*.yaml")]:
         text = path.read_text(encoding="utf-8")
         if f"  - {RETIRED}\n" in text:
             kept = (
@@ -573,10 +574,65 @@ def test_the_version_switch_shows_the_2020_table_and_its_counts(
         "arxiv_2020"
     )
     assert item(page, "privacy-aware-training").count() == 0
-    total = page.locator(".kb-assess__total").inner_text().split("\t")
-    assert total == ["Total", "38", "0", "0", "0", "0"]
+    total = page.locator(".kb-assess__summary:not(.kb-assess__summary--additions)")
+    assert total.locator(".kb-assess__total").inner_text().split("\t") == [
+        "Total", "38", "0", "0", "0", "0",
+    ]  # fmt: skip
     assert "Privacy-aware training (Facing)" in page.locator(".kb-assess__extras").inner_text()
     assert saved(page)["table_version"] == "arxiv_2020"
+
+
+def added(page: Any, challenge: str) -> Any:
+    """The status control of a challenge beyond Table 1 (shown with either version)."""
+    return page.locator(f".kb-assess-additions [data-challenge={challenge}] select")
+
+
+def test_the_additions_are_assessed_with_either_version_and_counted_apart(
+    page: Any, served_site: str
+) -> None:
+    open_page(page, served_site + "assess/")
+    section = page.locator(".kb-assess-additions")
+    assert section.get_by_role("heading", name="Beyond Table 1").is_visible()
+    assert section.locator(".kb-origin--kb").inner_text() == "Added by this knowledge base"
+    assert section.locator("select").count() == 12
+    added(page, "model-ownership-in-production").select_option("facing")
+    added(page, "unclear-requirements").select_option("mitigated")
+    card = page.locator(".kb-assess-additions [data-challenge=model-ownership-in-production]")
+    assert "kb-assess-status--facing" in str(card.get_attribute("class"))
+    table1 = page.locator(".kb-assess__summary:not(.kb-assess__summary--additions)")
+    beyond = page.locator(".kb-assess__summary--additions")
+    assert beyond.locator("caption").inner_text() == STRINGS["ui.summary_additions"]
+    expected = ["Total", "10", "0", "0", "1", "1"]
+    assert beyond.locator(".kb-assess__total").inner_text().split("\t") == expected
+    assert table1.locator(".kb-assess__total").inner_text().split("\t") == [
+        "Total", "44", "0", "0", "0", "0",
+    ]  # fmt: skip
+    # The other version: the additions stay, with their statuses, and are not its extras.
+    page.get_by_role("radio", name="arXiv 2020").check()
+    assert section.is_visible()
+    assert added(page, "model-ownership-in-production").input_value() == "facing"
+    assert page.locator(".kb-assess__extras").is_hidden()
+    assert beyond.locator(".kb-assess__total").inner_text().split("\t") == expected
+    assert saved(page)["challenges"] == {
+        "model-ownership-in-production": {"status": "facing"},
+        "unclear-requirements": {"status": "mitigated"},
+    }
+
+
+def test_an_old_share_link_without_additions_opens_and_reports_as_before(
+    browser: Any, served_site: str
+) -> None:
+    """A link shared before there were additions: it opens, and the page's reports are the
+    golden ones (whose Table 1 part test_assess.py holds to the report before the additions)."""
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    document = json.loads((CASES / "team.json").read_bytes())
+    open_page(page, share_link(served_site + "assess/", document))
+    assert "Opened the assessment from the share link." in messages(page, "status")
+    assert download(page, "Download Markdown") == (CASES / "team.md").read_bytes()
+    assert download(page, "Download CSV") == (CASES / "team.csv").read_bytes()
+    assert page.evaluate(RENDER_HTML) == html_body((CASES / "team.html").read_text("utf-8"))
+    context.close()
 
 
 def test_an_invalid_team_link_is_refused_where_it_is_typed(page: Any, served_site: str) -> None:
@@ -615,11 +671,13 @@ def test_a_full_assessment_prints_on_one_a4_landscape_page(
     page.get_by_label("Date").fill("2025-06-30")
     page.locator(f"input[value={version}]").check()
     statuses = ["facing", "watching", "mitigated", "not-relevant"]
-    controls = page.locator(".kb-assess-table:not([hidden]) select")
+    # Table 1 of the version, and the additions beyond it, printed beside it.
+    controls = page.locator(".kb-assess-table:not([hidden]) select, .kb-assess-additions select")
     for i in range(controls.count()):
         controls.nth(i).select_option(statuses[i % len(statuses)])
     page.emulate_media(media="print")
     assert shown(page).locator(".kb-assess__label").first.is_visible()
+    assert page.locator(".kb-assess-additions .kb-assess__label").last.is_visible()
     assert not controls.first.is_visible()
     pdf = page.pdf(prefer_css_page_size=True, print_background=True)
     sizes = pdf_pages(pdf)

@@ -42,8 +42,10 @@ LAYOUT = """() => {
     }
   }
   const doc = document.documentElement;
+  const additions = [...document.querySelectorAll(".kb-assess-additions .kb-assess__item")]
+    .filter((el) => el.checkVisibility()).length;
   return {width: doc.scrollWidth, viewport: doc.clientWidth, overlaps: overlaps.slice(0, 10),
-          boxes: boxes.length};
+          boxes: boxes.length, additions};
 }"""
 
 NEXT_FRAME = "new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
@@ -63,6 +65,11 @@ def test_the_assessment_fits_a_laptop_and_a_phone_and_nothing_overlaps(
     for challenge, status in [("data-discovery", "facing"), ("concept-drift", "mitigated")]:
         page.locator(f"{shown} [data-challenge={challenge}] select").select_option(status)
     page.locator(f"{shown} [data-challenge=concept-drift] summary").click()
+    # The additions beyond Table 1, after it: statuses and an open note there too.
+    added = ".kb-assess-additions"
+    for challenge, status in [("skills-and-roles", "watching"), ("unclear-requirements", "facing")]:
+        page.locator(f"{added} [data-challenge={challenge}] select").select_option(status)
+    page.locator(f"{added} [data-challenge=unclear-requirements] summary").click()
     page.locator(f"{shown} [data-challenge=concept-drift] input[type=url]").fill("not a link")
     page.set_input_files(
         ".kb-assess__open input[type=file]",
@@ -78,5 +85,6 @@ def test_the_assessment_fits_a_laptop_and_a_phone_and_nothing_overlaps(
     for size, (width, _) in SIZES.items():
         layout = found[size]
         assert layout["boxes"] > 200, (size, layout)  # the page really is there
+        assert layout["additions"] == 12, (size, layout)  # with the additions' cards
         assert (size, layout["viewport"], layout["width"]) == (size, width, width)
         assert (size, layout["overlaps"]) == (size, [])

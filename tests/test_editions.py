@@ -373,10 +373,11 @@ JA_DATA = sorted((ROOT / "data" / "ja").rglob("*.yaml"))
 
 
 def test_japanese_data_writes_large_figures_with_man_and_no_translated_phrasing() -> None:
-    """The glossary: large numbers as 150万, not $50k, 1.6M, 110M or 1.5B, nor 626,155; and
+    """The glossary: large numbers as 150万, not $50k, 1.6M, 110M or 1.5B, nor 626,155 (a
+    model's name such as GA2M is no number); and
     the phrasing the review found translated (出荷, ライブの, 合成のAPI呼び出し) is gone."""
     english_notation = re.compile(
-        r"\$\s?\d|\d(?:\.\d+)?\s?[kKMB](?![A-Za-z])|\d{1,3}(?:,\d{3}){1,}"
+        r"\$\s?\d|(?<![A-Za-z])\d(?:\.\d+)?\s?[kKMB](?![A-Za-z])|\d{1,3}(?:,\d{3}){1,}"
     )
     found = {}
     for path in JA_DATA:

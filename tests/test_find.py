@@ -28,7 +28,7 @@ from find_helpers import (
 from kb.corpus import load_corpus
 from kb.find import FACETS_PATH, FACETS_SCRIPT_PATH, facet_index, find_assets
 from kb.i18n import gettext_functions, load_catalog
-from kb.models import SOURCE_KINDS, VERSIONS, CaseStudy, Challenge, Solution, Stage, Step
+from kb.models import ORIGINS, SOURCE_KINDS, VERSIONS, CaseStudy, Challenge, Solution, Stage, Step
 from kb.translations import load_language
 
 CORPUS = load_corpus(ROOT / "data")
@@ -41,6 +41,8 @@ STAGES = [s for s in CORPUS.all(Stage) if s.origin == "survey"]  # Table 1's sta
 
 
 def step_in(challenge: Challenge, version: str) -> Step | None:
+    if challenge.addition:  # in no version of Table 1
+        return None
     placed = getattr(challenge.placements, version)
     return CORPUS.get(Step, placed) if placed else None
 
@@ -57,13 +59,18 @@ def case_count(challenge: Challenge, version: str) -> int:
 
 def placements(entry: Challenge | CaseStudy | Solution) -> list[tuple[str, Step]]:
     """(version, step) pairs: a challenge's Table 1 steps; a case's, via its challenges; a
-    solution's steps, in each version that names it."""
+    solution's steps, in each version that names it. An addition is in no version of the survey
+    ("kb"): a challenge at its own step, a case at its challenges' steps, a solution at its steps.
+    """
     if isinstance(entry, Challenge):
+        if entry.addition:
+            return [("kb", CORPUS.step_of(entry))]
         return [(v, s) for v in VERSIONS if (s := step_in(entry, v))]
     if isinstance(entry, Solution):
-        return [
-            (v, CORPUS.get(Step, s)) for v in VERSIONS if v in entry.versions for s in entry.steps
-        ]
+        versions = ["kb"] if entry.addition else [v for v in VERSIONS if v in entry.versions]
+        return [(v, CORPUS.get(Step, s)) for v in versions for s in entry.steps]
+    if entry.addition:
+        return [("kb", CORPUS.step_of(c)) for c in CORPUS.targets(entry, Challenge, "challenges")]
     return [
         (v, s)
         for c in CORPUS.targets(entry, Challenge, "challenges")
@@ -304,7 +311,7 @@ def test_challenge_entries_carry_type_stage_and_step_tags_id_and_key_terms(
         # The page's first section is its search excerpt: kind, summary, then ID and key terms.
         page = docs[f"challenges/{c.id}/"]
         step, stage = CORPUS.step_of(c), CORPUS.stage_of(c)
-        assert page["tags"] == ["Challenge", stage.title, step.title]
+        assert page["tags"] == ["Challenge", ORIGINS[c.origin], stage.title, step.title]
         assert page["boost"] > 1
         first = page["text"]
         assert first.startswith(f"<p>Challenge · {stage.title} \u203a {step.title}</p> <p>")
@@ -438,7 +445,12 @@ def test_searching_each_challenge_title_ranks_it_first_with_its_stage_and_step(
         want = {
             "href": f"{served_site}challenges/{c.id}/",
             "title": c.title,
-            "tags": ["Challenge", CORPUS.stage_of(c).title, CORPUS.step_of(c).title],
+            "tags": [
+                "Challenge",
+                ORIGINS[c.origin],
+                CORPUS.stage_of(c).title,
+                CORPUS.step_of(c).title,
+            ],
         }
         if first != want:
             wrong[c.title] = first

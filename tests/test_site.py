@@ -54,6 +54,10 @@ def test_challenge_page_shows_stage_step_and_both_section_numbers(
     step = CORPUS.step_of(challenge)
     assert f"../../stages/{step.stage}/" in links
     assert f"../../steps/{step.id}/" in links
+    if challenge.addition:  # not in Table 1: no placement or section number is claimed for it
+        assert "Not in Table 1 of the survey" in html
+        assert not any(f"<td>{label}</td>" in html for label in VERSIONS.values())
+        return
     for version, label in VERSIONS.items():
         placed = getattr(challenge.placements, version)
         if placed:

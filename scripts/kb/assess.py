@@ -1,9 +1,10 @@
 """Team assessment: the data of the ``/assess/`` page, and bringing an old file up to date.
 
-A team marks each challenge of Table 1 with a status from a fixed scale, a note and a link to its
-own page; the page (``assess.md.j2`` + ``kb-assess.js``) keeps all of it in the browser, and
-``kb report`` renders the same reports offline (``kb/report.py``). Both sides read the same
-inputs: :func:`page_data` (embedded in the page as JSON) and the interface strings of
+A team marks each challenge of Table 1, and each challenge this knowledge base adds beside it
+(origin ``kb``, in no version of Table 1), with a status from a fixed scale, a note and a link
+to its own page; the page (``assess.md.j2`` + ``kb-assess.js``) keeps all of it in the
+browser, and ``kb report`` renders the same reports offline (``kb/report.py``). Both sides read
+the same inputs: :func:`page_data` (embedded in the page as JSON) and the interface strings of
 ``assess-strings.json.j2`` (rendered with ``_()``, so a second language is data). The script
 mirrors :func:`migrate` step by step, and reads files by the rules of ``kb/assess_file.py`` (the
 file format, declared once; its names are re-exported here); golden files under
@@ -39,7 +40,7 @@ from kb.assess_file import size_problem as size_problem
 from kb.cite import Site
 from kb.corpus import Corpus
 from kb.export import data_sha256
-from kb.find import matrices
+from kb.find import MatrixGroup, additions_matrix, matrices
 from kb.models import VERSIONS, CaseStudy, Challenge, Solution
 
 PAGE = "assess.md"
@@ -85,34 +86,36 @@ def assess_files(site: Site) -> dict[str, bytes]:
 def page_data(corpus: Corpus, site: Site) -> dict[str, Any]:
     """Everything the page's script and the report renderers read, as plain JSON data.
 
-    Both versions of Table 1 (stages, steps, challenges), permanent URLs, the case studies and
-    solutions of each challenge, and the lifecycle map that brings old files up to date: a
-    retired challenge's successors (``replaced_by``) and former IDs (``redirect_from``).
+    Both versions of Table 1 (stages, steps, challenges), the challenges this knowledge base adds
+    beside it (``additions``, in the same shape as a table's stages: they are in every report,
+    whichever version is chosen), permanent URLs, the case studies and solutions of each
+    challenge, and the lifecycle map that brings old files up to date: a retired challenge's
+    successors (``replaced_by``) and former IDs (``redirect_from``).
     """
 
     def ref(entity: Any, **extra: Any) -> dict[str, Any]:
         return {"title": entity.title, "url": site.page_url(entity), **extra}
 
+    def layout(groups: list[MatrixGroup]) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": group.stage.id,
+                "steps": [
+                    {"id": col.step.id, "challenges": [e.challenge.id for e in col.entries]}
+                    for col in group.columns
+                ],
+            }
+            for group in groups
+        ]
+
     tables = [
-        {
-            "id": mx.version,
-            "label": mx.label,
-            "stages": [
-                {
-                    "id": group.stage.id,
-                    "steps": [
-                        {"id": col.step.id, "challenges": [e.challenge.id for e in col.entries]}
-                        for col in group.columns
-                    ],
-                }
-                for group in mx.groups
-            ],
-        }
+        {"id": mx.version, "label": mx.label, "stages": layout(mx.groups)}
         for mx in matrices(corpus)
     ]
+    additions = additions_matrix(corpus)
     stages, steps = {}, {}
-    for mx in matrices(corpus):
-        for group in mx.groups:
+    for groups in [*(mx.groups for mx in matrices(corpus)), additions]:
+        for group in groups:
             stages[group.stage.id] = ref(group.stage)
             for col in group.columns:
                 steps[col.step.id] = ref(col.step)
@@ -161,6 +164,7 @@ def page_data(corpus: Corpus, site: Site) -> dict[str, Any]:
         "versions": list(VERSIONS),
         "default_table": tables[0]["id"],
         "tables": tables,
+        "additions": layout(additions),
         "stages": dict(sorted(stages.items())),
         "steps": dict(sorted(steps.items())),
         "challenges": challenges,
@@ -196,6 +200,7 @@ def assess_pages(corpus: Corpus, env: jinja2.Environment, site: Site | None) -> 
             here=PAGE,
             corpus=corpus,
             matrices=matrices(corpus),
+            additions=additions_matrix(corpus),
             data_json=script_json(page_data(corpus, site)),
             strings_json=script_json(strings),
             strings=strings,

@@ -167,10 +167,18 @@ def cite_text(entity: Entity, site: Site, gettext: Callable[[str], str] = untran
     """A plain-text citation of an entry of the knowledge base, in ``gettext``'s language.
 
     The survey keeps its own (English) citation, as every reference keeps its original title.
+    An addition of the knowledge base is not based on the survey, and its citation says so.
     """
-    pattern = gettext(
-        '%(author)s. "%(title)s" (%(kind)s). %(site)s, version %(version)s. %(url)s. '
-        "Based on: %(survey)s."
+    pattern = (
+        gettext(
+            '%(author)s. "%(title)s" (%(kind)s). %(site)s, version %(version)s. %(url)s. '
+            "An addition of this knowledge base, beyond the survey."
+        )
+        if entity.addition
+        else gettext(
+            '%(author)s. "%(title)s" (%(kind)s). %(site)s, version %(version)s. %(url)s. '
+            "Based on: %(survey)s."
+        )
     )
     return pattern % {
         "author": AUTHOR,
@@ -193,7 +201,14 @@ def entry_bibtex(entity: Entity, site: Site) -> str:
             ("title", "{" + bib_escape(entity.title) + "}"),
             ("howpublished", bib_escape(f"{site.name}, version {site.version}")),
             ("url", site.page_url(entity)),
-            ("note", bib_escape(f"Based on: {survey_citation()}")),
+            (
+                "note",
+                bib_escape(
+                    "An addition of this knowledge base, beyond the survey"
+                    if entity.addition
+                    else f"Based on: {survey_citation()}"
+                ),
+            ),
         ],
     )
 
@@ -263,7 +278,8 @@ def json_ld(
         doc["@type"] = "CreativeWork"
         doc["isPartOf"] = survey_json_ld()
         return doc
-    doc["isBasedOn"] = survey_json_ld()
+    if not entity.addition:  # an addition is this knowledge base's own, with its own sources
+        doc["isBasedOn"] = survey_json_ld()
     if isinstance(entity, CaseStudy):
         doc["@type"] = "CreativeWork"
         doc["about"] = [{"@id": f"{site.url}challenges/{c}/"} for c in entity.challenges]
@@ -281,4 +297,7 @@ def json_ld(
     }
     if isinstance(entity, Solution) and entity.tool and entity.tool.homepage.known:
         doc["sameAs"] = [entity.tool.homepage.value]
+    cited = getattr(entity, "references", [])
+    if entity.addition and cited:  # the sources an addition rests on, in place of the survey
+        doc["citation"] = [{"@id": f"{site.url}references/{r}/"} for r in cited]
     return doc

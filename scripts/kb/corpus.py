@@ -178,14 +178,28 @@ class Corpus:
                     return self.paper_section_of(citing[0])
         return None
 
-    def related_challenges(self, challenge: Challenge) -> list[Challenge]:
-        """Other challenges sharing a case study or a solution with ``challenge``."""
+    def related_challenges(
+        self, challenge: Challenge, origin: str | None = None
+    ) -> list[Challenge]:
+        """Other challenges sharing a case study or a solution with ``challenge`` (only through
+        entries of ``origin`` when given), and those its ``related`` field names or that name it.
+
+        The survey's challenges are related through the survey's own entries only, so that an
+        addition never changes what a survey page says; additions are shown apart.
+        """
         related: dict[str, Challenge] = {}
         for model in (CaseStudy, Solution):
             for item in self.referrers(challenge, model, "challenges"):
+                if origin is not None and item.origin != origin:
+                    continue
                 for other in self.targets(item, Challenge, "challenges"):
-                    if other.id != challenge.id:
+                    if other.id != challenge.id and (origin is None or other.origin == origin):
                         related[other.id] = other
+        if origin is None:
+            for other in self.targets(challenge, Challenge, "related"):
+                related[other.id] = other
+            for other in self.referrers(challenge, Challenge, "related"):
+                related[other.id] = other
         return [related[k] for k in sorted(related)]
 
 

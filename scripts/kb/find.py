@@ -18,7 +18,18 @@ import jinja2
 from kb.corpus import Corpus
 from kb.excerpt import one_line
 from kb.i18n import N_, untranslated
-from kb.models import VERSIONS, CaseStudy, Challenge, Entity, Industry, Solution, Stage, Step
+from kb.models import (
+    ORIGIN_BADGES,
+    ORIGINS,
+    VERSIONS,
+    CaseStudy,
+    Challenge,
+    Entity,
+    Industry,
+    Solution,
+    Stage,
+    Step,
+)
 
 FACETS_PATH = "assets/kb-facets.json"
 """Where the facet index is served, relative to the site root."""
@@ -127,6 +138,29 @@ def matrices(corpus: Corpus) -> list[Matrix]:
     return result
 
 
+def additions_matrix(corpus: Corpus) -> list[MatrixGroup]:
+    """The challenges this knowledge base adds, beside Table 1 and apart from it: the areas it
+    adds (every step, even an empty one), then survey steps under which it places an addition.
+    Each counts every case study recorded for it (an addition is in no version of the survey)."""
+    groups = []
+    for stage in corpus.live(Stage):
+        columns = [
+            MatrixColumn(
+                step,
+                [
+                    MatrixEntry(c, len(corpus.referrers(c, CaseStudy, "challenges")))
+                    for c in corpus.challenges_of(step)
+                    if c.addition
+                ],
+            )
+            for step in corpus.steps_of(stage)
+        ]
+        columns = [col for col in columns if stage.addition or col.entries]
+        if columns:
+            groups.append(MatrixGroup(stage, columns))
+    return groups
+
+
 def version_changes(corpus: Corpus) -> list[tuple[Challenge, Step | None, Step | None]]:
     """Challenges whose Table 1 step differs between the versions: (challenge, 2020, 2022)."""
     old, new = VERSIONS  # oldest first
@@ -151,6 +185,7 @@ def find_pages(corpus: Corpus, env: jinja2.Environment) -> dict[str, str]:
             here="matrix.md",
             corpus=corpus,
             matrices=matrices(corpus),
+            additions=additions_matrix(corpus),
             changes=version_changes(corpus),
         ),
         "explore.md": env.get_template("explore.md.j2").render(
@@ -181,6 +216,10 @@ def _url(entity: Entity, directory_urls: bool) -> str:
     return (
         f"{entity.folder}/{entity.id}/" if directory_urls else f"{entity.folder}/{entity.id}.html"
     )
+
+
+ADDITION = "kb"
+"""The "version" of an addition's placement: none of the survey's, so no version facet finds it."""
 
 
 def _placement(corpus: Corpus, version: str, step: Step) -> dict[str, str]:
@@ -227,6 +266,14 @@ def facet_index(
 
     facets = [
         {"id": "collection", "label": _("Collection"), "options": options(labels(COLLECTIONS))},
+        {
+            "id": "origin",
+            "label": _("Origin"),
+            "hint": _(
+                "From the survey, or added by this knowledge base beyond it, with its own sources."
+            ),
+            "options": options(labels(ORIGINS)),
+        },
         {
             "id": "version",
             "label": _("Paper version"),
@@ -290,20 +337,26 @@ def facet_index(
                 "id": c.id,
                 "title": c.title,
                 "summary": one_line(c.summary),
+                **_badge(c, _),
                 "url": _url(c, directory_urls),
                 "where": f"{stage.title} \u203a {step.title}",  # Stage > Step, with U+203A
                 "type": _(TYPE_LABELS["challenges"]),
                 "detail": _count(_, len(cases), _CASES),
                 "values": {
                     "collection": ["challenges"],
+                    "origin": [c.origin],
                     "industry": sorted({i for cs in cases for i in cs.industries}),
                     "solution": sorted({s.kind for s in solutions}),
                     "challenge": [c.id],
                 },
+                # An addition sits at its own step in no version of the survey ("kb"): the stage
+                # and step facets find it, a version never does.
                 "placements": [
                     _placement(corpus, v, corpus.get(Step, getattr(c.placements, v)))
-                    for v in (c.placements.versions() if c.placements else [])
-                ],
+                    for v in c.placements.versions()
+                ]
+                if c.placements
+                else [_placement(corpus, ADDITION, corpus.step_of(c))],
             }
         )
     for cs in sorted(corpus.live(CaseStudy), key=lambda x: x.title.lower()):
@@ -313,17 +366,23 @@ def facet_index(
                 placed = getattr(c.placements, v, None)
                 if placed:
                     placements[(v, placed)] = _placement(corpus, v, corpus.get(Step, placed))
+            if cs.addition:  # at its challenges' steps, in no version of the survey
+                placements[(ADDITION, c.home_step)] = _placement(
+                    corpus, ADDITION, corpus.step_of(c)
+                )
         items.append(
             {
                 "id": cs.id,
                 "title": cs.title,
                 "summary": one_line(cs.summary),
+                **_badge(cs, _),
                 "url": _url(cs, directory_urls),
                 "type": _(TYPE_LABELS["case-studies"]),
                 "where": _(", ").join(titles[i] for i in cs.industries),
                 "detail": cs.organisation,
                 "values": {
                     "collection": ["case-studies"],
+                    "origin": [cs.origin],
                     "industry": list(cs.industries),
                     "challenge": list(cs.challenges),
                 },
@@ -337,12 +396,14 @@ def facet_index(
                 "id": sol.id,
                 "title": sol.title,
                 "summary": one_line(sol.summary),
+                **_badge(sol, _),
                 "url": _url(sol, directory_urls),
                 "type": _(TYPE_LABELS[sol.kind]),
                 "where": _(", ").join(step.title for step in targets),
                 "detail": _count(_, len(sol.challenges), _CHALLENGES),
                 "values": {
                     "collection": ["solutions"],
+                    "origin": [sol.origin],
                     "solution": [sol.kind],
                     "challenge": list(sol.challenges),
                 },
@@ -350,8 +411,8 @@ def facet_index(
                 # version of the survey that names it.
                 "placements": [
                     _placement(corpus, v, step)
-                    for v in VERSIONS
-                    if v in sol.versions
+                    for v in [*VERSIONS, ADDITION]
+                    if v in sol.versions or (v == ADDITION and sol.addition)
                     for step in targets
                 ],
             }
@@ -359,8 +420,16 @@ def facet_index(
     return {"facets": facets, "items": items}
 
 
+def _badge(entity: Entity, gettext: Callable[[str], str]) -> dict[str, str]:
+    """An addition's badge on the filter page, in words; the survey's entries carry none."""
+    if not entity.addition:
+        return {}
+    return {"badge": gettext(ORIGIN_BADGES["kb"]), "origin_label": gettext(ORIGINS["kb"])}
+
+
 def _version_first(key: tuple[str, str]) -> tuple[int, str]:
-    return (list(VERSIONS).index(key[0]), key[1])
+    order = [*VERSIONS, ADDITION]
+    return (order.index(key[0]), key[1])
 
 
 _CASES = (N_("%(num)s case study"), N_("%(num)s case studies"))

@@ -65,6 +65,12 @@ ORIGINS: dict[str, str] = {
     "kb": N_("Added by this knowledge base"),
 }
 
+ORIGIN_BADGES: dict[str, str] = {
+    "survey": N_("Survey"),
+    "kb": N_("Addition"),
+}
+"""The short form of :data:`ORIGINS`, for badges in listings (each listing explains them)."""
+
 KB_CONFIDENCES: dict[str, str] = {
     "corroborated": N_("Two or more of the cited sources agree"),
     "single-source": N_("One cited source"),

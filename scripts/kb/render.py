@@ -27,6 +27,7 @@ from kb.i18n import N_, env_gettext, install_gettext
 from kb.industries import industries_index_context, industry_context
 from kb.linkformats import link_formats
 from kb.models import (
+    ORIGINS,
     CaseStudy,
     Challenge,
     Entity,
@@ -222,6 +223,9 @@ def make_env(catalog: Mapping[str, str] | None = None) -> jinja2.Environment:
     env.globals.update(
         VERSIONS=models.VERSIONS,
         CONFIDENCES=models.CONFIDENCES,
+        KB_CONFIDENCES=models.KB_CONFIDENCES,
+        ORIGINS=models.ORIGINS,
+        ORIGIN_BADGES=models.ORIGIN_BADGES,
         TOOL_KINDS=models.TOOL_KINDS,
         SOURCE_KINDS=models.SOURCE_KINDS,
         page_path=page_path,
@@ -427,6 +431,21 @@ def _index_context(corpus: Corpus, model: type[Entity]) -> dict[str, Any]:
 
 def _challenge_context(corpus: Corpus, item: Entity) -> dict[str, Any]:
     assert isinstance(item, Challenge)
+    cases = corpus.referrers(item, CaseStudy, "challenges")
+    solutions = corpus.referrers(item, Solution, "challenges")
+    if item.addition:
+        return {
+            "step": corpus.step_of(item),
+            "stage": corpus.stage_of(item),
+            "placements": [],
+            "case_studies": cases,
+            "solutions": solutions,
+            "related": corpus.related_challenges(item),
+            "added": None,
+            "references": corpus.targets(item, Reference, "references"),
+        }
+    # A survey challenge's page shows what the survey says; what this knowledge base adds to it
+    # (case studies, solutions, the additions that name it as related) is kept apart.
     return {
         "step": corpus.step_of(item),
         "stage": corpus.stage_of(item),
@@ -434,9 +453,14 @@ def _challenge_context(corpus: Corpus, item: Entity) -> dict[str, Any]:
             (version, corpus.get(Step, getattr(item.placements, version)))
             for version in (item.placements.versions() if item.placements else [])
         ],
-        "case_studies": corpus.referrers(item, CaseStudy, "challenges"),
-        "solutions": corpus.referrers(item, Solution, "challenges"),
-        "related": corpus.related_challenges(item),
+        "case_studies": [c for c in cases if not c.addition],
+        "solutions": [s for s in solutions if not s.addition],
+        "related": corpus.related_challenges(item, origin="survey"),
+        "added": {
+            "case_studies": [c for c in cases if c.addition],
+            "solutions": [s for s in solutions if s.addition],
+            "challenges": [c for c in corpus.related_challenges(item) if c.addition],
+        },
         "references": corpus.targets(item, Reference, "references"),
     }
 
@@ -445,21 +469,37 @@ def _stage_context(corpus: Corpus, item: Entity) -> dict[str, Any]:
     assert isinstance(item, Stage)
     steps = corpus.steps_of(item)
     ids = {step.id for step in steps}
+    solutions = [s for s in corpus.live(Solution) if ids & set(s.steps)]
+    # On a survey stage, what the survey places there first; additions apart (see _step_context).
     return {
-        "steps": [(step, corpus.challenges_of(step)) for step in steps],
-        "solutions": [s for s in corpus.live(Solution) if ids & set(s.steps)],
+        "steps": [
+            (step, [c for c in corpus.challenges_of(step) if c.origin == item.origin])
+            for step in steps
+        ],
+        "added": [
+            c for step in steps for c in corpus.challenges_of(step) if c.origin != item.origin
+        ],
+        "solutions": [s for s in solutions if s.origin == item.origin],
+        "added_solutions": [s for s in solutions if s.origin != item.origin],
     }
 
 
 def _step_context(corpus: Corpus, item: Entity) -> dict[str, Any]:
     assert isinstance(item, Step)
+    under = corpus.challenges_ever_under(item)
+    solutions = corpus.referrers(item, Solution, "steps")
+    # A survey step's page lists what Table 1 places there; additions placed under it or
+    # targeting it are listed apart, so the survey's account reads as the survey gives it.
     return {
         "stage": corpus.get(Stage, item.stage),
         "rows": [
             (c, [_step_or_none(corpus, getattr(c.placements, v, None)) for v in models.VERSIONS])
-            for c in corpus.challenges_ever_under(item)
+            for c in under
+            if c.origin == item.origin
         ],
-        "solutions": corpus.referrers(item, Solution, "steps"),
+        "added": [c for c in under if c.origin != item.origin],
+        "solutions": [s for s in solutions if s.origin == item.origin],
+        "added_solutions": [s for s in solutions if s.origin != item.origin],
     }
 
 
@@ -511,21 +551,28 @@ def _reference_context(corpus: Corpus, item: Entity) -> dict[str, Any]:
 
 def _paper_section_context(corpus: Corpus, item: Entity) -> dict[str, Any]:
     assert isinstance(item, PaperSection)
+    # A section of the survey lists only what the survey holds: never an addition.
     stage = corpus.get(Stage, item.stage) if item.stage else None
     steps = corpus.steps_of(stage) if stage else []
-    challenges = [c for step in steps for c in corpus.challenges_of(step)]
+
+    def survey_challenges(step: Step) -> list[Challenge]:
+        return [c for c in corpus.challenges_of(step) if not c.addition]
+
+    challenges = [c for step in steps for c in survey_challenges(step)]
     cases: dict[str, CaseStudy] = {}
     for challenge in challenges:
         for case in corpus.referrers(challenge, CaseStudy, "challenges"):
-            cases.setdefault(case.id, case)
+            if not case.addition:
+                cases.setdefault(case.id, case)
     solutions = [
         s
         for s in corpus.live(Solution)
-        if s.kind in item.solution_kinds or (stage and set(s.steps) & {st.id for st in steps})
+        if not s.addition
+        and (s.kind in item.solution_kinds or (stage and set(s.steps) & {st.id for st in steps}))
     ]
     return {
         "stage": stage,
-        "steps": [(step, corpus.challenges_of(step)) for step in steps],
+        "steps": [(step, survey_challenges(step)) for step in steps],
         "case_studies": sorted(cases.values(), key=lambda c: c.id),
         "solutions": solutions,
         "references": corpus.targets(item, Reference, "references"),
@@ -536,8 +583,13 @@ def _editorial_context(corpus: Corpus) -> dict[str, Any]:
     """Entries not yet confirmed against the paper's text, grouped by paper section."""
     levels = ("unconfirmed", "single-source", "corroborated")
     groups: dict[str, dict[str, list[Entity]]] = {}
-    for model in (Stage, Step, Challenge, CaseStudy, Solution, Reference, PaperSection, Industry):
+    models_ = (Stage, Step, Challenge, CaseStudy, Solution, Reference, PaperSection, Industry)
+    additions: dict[str, list[Entity]] = {level: [] for level in levels}
+    for model in models_:
         for entity in corpus.live(model):
+            if entity.addition:  # checked against its own sources, not the paper: listed apart
+                additions[entity.provenance.confidence].append(entity)
+                continue
             if entity.provenance.confidence == "paper":
                 continue
             section = corpus.paper_section_of(entity)
@@ -551,22 +603,23 @@ def _editorial_context(corpus: Corpus) -> dict[str, Any]:
         ordered.append((None, groups[""]))
     counts = {
         model.label: {
-            level: sum(e.provenance.confidence == level for e in corpus.live(model))
+            level: sum(
+                e.provenance.confidence == level for e in corpus.live(model) if not e.addition
+            )
             for level in (*levels, "paper")
         }
-        for model in (
-            Stage,
-            Step,
-            Challenge,
-            CaseStudy,
-            Solution,
-            Reference,
-            PaperSection,
-            Industry,
-        )
+        for model in models_
+    }
+    origins = {
+        model.label: {
+            origin: sum(e.origin == origin for e in corpus.live(model)) for origin in ORIGINS
+        }
+        for model in models_
     }
     return {
         "groups": ordered,
+        "additions": additions,
+        "origins": origins,
         "levels": levels,
         "counts": counts,
         "unsourced_cases": [c for c in corpus.live(CaseStudy) if c.source is None],

@@ -6,9 +6,12 @@ twin of every function here, so that the page's exports and ``kb report`` agree 
 ``tests/cases/assess/`` holds the golden reports both must reproduce. Change both together.
 
 A report lists the challenges of the chosen version of Table 1 by stage and step, then any
-assessed challenge that this version does not list, then what to read next for the challenges
-marked facing. Text from the file is escaped for each format; CSV cells that a spreadsheet would
-run as a formula are defused with a leading apostrophe (:func:`csv_cell`).
+assessed challenge that this version does not list, then the challenges this knowledge base adds
+beyond Table 1 (the same for either version), then what to read next for the challenges marked
+facing. The summary counts the two parts apart, each with its own total (no grand total: Table 1's
+figures stay those of the survey's table). Text from the file is escaped for each format; CSV
+cells that a spreadsheet would run as a formula are defused with a leading apostrophe
+(:func:`csv_cell`).
 """
 
 from __future__ import annotations
@@ -31,23 +34,27 @@ Sections = list[tuple[str, list[tuple[str, str]]]]
 """``[(stage, [(step, challenge), ...]), ...]``: the rows of a report, grouped by stage."""
 
 
-def layout(a: Assessment, data: Mapping[str, Any]) -> tuple[Sections, list[str]]:
-    """``([(stage, [(step, challenge), ...]), ...], extras)`` for the chosen table.
-
-    Extras are the challenges the file assesses that this version of Table 1 does not list.
+def layout(a: Assessment, data: Mapping[str, Any]) -> tuple[Sections, list[str], Sections]:
+    """``(sections, extras, additions)`` for the chosen table: its sections by stage, the
+    challenges the file assesses that this version of Table 1 does not list, and the sections
+    of the challenges this knowledge base adds beyond Table 1 (never extras).
     """
-    table = _table(a, data)
-    sections = [
-        (stage["id"], [(step["id"], c) for step in stage["steps"] for c in step["challenges"]])
-        for stage in table["stages"]
-    ]
-    listed = {c for _, items in sections for _, c in items}
+    sections = _sections(_table(a, data)["stages"])
+    additions = _sections(data["additions"])
+    listed = {c for part in (sections, additions) for _, items in part for _, c in items}
     extras = sorted(
         c
         for c, e in a.challenges.items()
         if c not in listed and c in data["challenges"] and _assessed(e)
     )
-    return sections, extras
+    return sections, extras, additions
+
+
+def _sections(stages: Iterable[Mapping[str, Any]]) -> Sections:
+    return [
+        (stage["id"], [(step["id"], c) for step in stage["steps"] for c in step["challenges"]])
+        for stage in stages
+    ]
 
 
 def _table(a: Assessment, data: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -67,8 +74,9 @@ def _counts(a: Assessment, items: Iterable[tuple[str, str]]) -> list[int]:
     return [found.count(status) for status in STATUSES]
 
 
-def _facing(a: Assessment, sections: Sections, extras: list[str]) -> list[str]:
+def _facing(a: Assessment, sections: Sections, extras: list[str], additions: Sections) -> list[str]:
     ordered = [c for _, items in sections for _, c in items] + extras
+    ordered += [c for _, items in additions for _, c in items]
     return [c for c in ordered if _entry(a, c).status == "facing"]
 
 
@@ -101,7 +109,7 @@ def _md_row(cells: Iterable[str]) -> str:
 
 def render_markdown(a: Assessment, data: Mapping[str, Any], s: Mapping[str, str]) -> str:
     """The report as Markdown for a wiki page."""
-    sections, extras = layout(a, data)
+    sections, extras, additions = layout(a, data)
     table, site = _table(a, data), data["site"]
 
     def status(c: str) -> str:
@@ -121,25 +129,37 @@ def render_markdown(a: Assessment, data: Mapping[str, Any], s: Mapping[str, str]
         f"- {md(s['report.kb'])}: {_md_link({'title': site['name'], 'url': site['url']})}"
         f" {md(site['version'])}"
     )
-    out += ["", f"## {md(s['report.summary'])}", ""]
-    out.append(_md_row([md(s["report.stage"]), *(md(s[f"status.{st}"]) for st in STATUSES)]))
-    out.append("|---|" + "---:|" * len(STATUSES))
-    totals = [0] * len(STATUSES)
-    for stage, items in sections:
-        counts = _counts(a, items)
-        totals = [t + n for t, n in zip(totals, counts, strict=True)]
-        out.append(_md_row([_md_link(data["stages"][stage]), *map(str, counts)]))
-    out.append(_md_row([f"**{md(s['report.total'])}**", *map(str, totals)]))
+
+    def summary(first: str, part: Sections) -> list[str]:
+        rows = [_md_row([md(first), *(md(s[f"status.{st}"]) for st in STATUSES)])]
+        rows.append("|---|" + "---:|" * len(STATUSES))
+        totals = [0] * len(STATUSES)
+        for stage, items in part:
+            counts = _counts(a, items)
+            totals = [t + n for t, n in zip(totals, counts, strict=True)]
+            rows.append(_md_row([_md_link(data["stages"][stage]), *map(str, counts)]))
+        return [*rows, _md_row([f"**{md(s['report.total'])}**", *map(str, totals)])]
+
+    def steps(heading: str, stage: str, items: list[tuple[str, str]]) -> list[str]:
+        rows = ["", f"{heading} {md(data['stages'][stage]['title'])}", ""]
+        rows += [_md_row([md(s["report.step"]), *head]), "|---|---|---|---|---|"]
+        return rows + [_md_row([_md_link(data["steps"][step]), *cells(c)]) for step, c in items]
+
+    out += ["", f"## {md(s['report.summary'])}", "", *summary(s["report.stage"], sections)]
+    if additions:
+        out += ["", *summary(s["report.additions"], additions)]
     head = [md(s[k]) for k in ("report.challenge", "report.status", "report.note", "report.link")]
     for stage, items in sections:
-        out += ["", f"## {md(data['stages'][stage]['title'])}", ""]
-        out += [_md_row([md(s["report.step"]), *head]), "|---|---|---|---|---|"]
-        out += [_md_row([_md_link(data["steps"][step]), *cells(c)]) for step, c in items]
+        out += steps("##", stage, items)
     if extras:
         out += ["", f"## {md(fill(s['report.extras'], table=table['label']))}", ""]
         out += [_md_row(head), "|---|---|---|---|"]
         out += [_md_row(cells(c)) for c in extras]
-    facing = _facing(a, sections, extras)
+    if additions:
+        out += ["", f"## {md(s['report.additions'])}", "", md(s["report.additions_intro"])]
+        for stage, items in additions:
+            out += steps("###", stage, items)
+    facing = _facing(a, sections, extras, additions)
     if facing:
         out += ["", f"## {md(s['report.next'])}", "", md(s["report.next_intro"])]
         for c in facing:
@@ -186,11 +206,12 @@ def csv_cell(text: str) -> str:
 
 
 def render_csv(a: Assessment, data: Mapping[str, Any], s: Mapping[str, str]) -> str:
-    """One row per challenge: the chosen table's, then the assessed ones it does not list.
+    """One row per challenge: the chosen table's, then the assessed ones it does not list, then
+    the additions beyond Table 1 (their stage and step name them apart).
 
     UTF-8 with a byte-order mark and CRLF line ends, which spreadsheets open without asking.
     """
-    sections, extras = layout(a, data)
+    sections, extras, additions = layout(a, data)
     keys = ("stage", "step", "challenge", "id", "url", "status", "note", "link")
     rows = [[s[f"report.{k}"] for k in keys]]
 
@@ -199,10 +220,14 @@ def render_csv(a: Assessment, data: Mapping[str, Any], s: Mapping[str, str]) -> 
         status = s[f"status.{e.status}"]
         return [stage, step, challenge["title"], c, challenge["url"], status, e.note, e.link or ""]
 
-    for stage, items in sections:
-        for step, c in items:
-            rows.append(row(data["stages"][stage]["title"], data["steps"][step]["title"], c))
-    rows += [row("", "", c) for c in extras]
+    def part(sections: Sections) -> list[list[str]]:
+        return [
+            row(data["stages"][stage]["title"], data["steps"][step]["title"], c)
+            for stage, items in sections
+            for step, c in items
+        ]
+
+    rows += part(sections) + [row("", "", c) for c in extras] + part(additions)
     return "\ufeff" + "".join(",".join(csv_cell(x) for x in r) + "\r\n" for r in rows)
 
 
@@ -230,7 +255,7 @@ def _h_row(cells: Iterable[str], tag: str = "td") -> str:
 
 def render_html(a: Assessment, data: Mapping[str, Any], s: Mapping[str, str]) -> str:
     """The report as an HTML fragment of headings and real tables (what rich copy pastes)."""
-    sections, extras = layout(a, data)
+    sections, extras, additions = layout(a, data)
     table, site = _table(a, data), data["site"]
 
     def cells(c: str) -> str:
@@ -250,35 +275,41 @@ def render_html(a: Assessment, data: Mapping[str, Any], s: Mapping[str, str]) ->
     out.append(f"<li>{h(s['report.table'])}: {h(table['label'])}</li>")
     kb = _h_link({"title": site["name"], "url": site["url"]})
     out += [f"<li>{h(s['report.kb'])}: {kb} {h(site['version'])}</li>", "</ul>"]
-    out += [f"<h2>{h(s['report.summary'])}</h2>", _TABLE]
-    out.append(
-        "<thead>"
-        + _h_row([h(s["report.stage"]), *(h(s[f"status.{st}"]) for st in STATUSES)], "th")
-        + "</thead>"
-    )
-    out.append("<tbody>")
-    totals = [0] * len(STATUSES)
-    for stage, items in sections:
-        counts = _counts(a, items)
-        totals = [t + n for t, n in zip(totals, counts, strict=True)]
-        out.append(_h_row([_h_link(data["stages"][stage]), *map(str, counts)]))
-    out.append(
-        f"<tr><th>{h(s['report.total'])}</th>" + "".join(f"<td>{n}</td>" for n in totals) + "</tr>"
-    )
-    out += ["</tbody>", "</table>"]
+
+    def summary(first: str, part: Sections) -> list[str]:
+        head = [h(first), *(h(s[f"status.{st}"]) for st in STATUSES)]
+        rows = [_TABLE, "<thead>" + _h_row(head, "th") + "</thead>", "<tbody>"]
+        totals = [0] * len(STATUSES)
+        for stage, items in part:
+            counts = _counts(a, items)
+            totals = [t + n for t, n in zip(totals, counts, strict=True)]
+            rows.append(_h_row([_h_link(data["stages"][stage]), *map(str, counts)]))
+        total = "".join(f"<td>{n}</td>" for n in totals)
+        return [*rows, f"<tr><th>{h(s['report.total'])}</th>{total}</tr>", "</tbody>", "</table>"]
+
+    def steps(tag: str, stage: str, items: list[tuple[str, str]]) -> list[str]:
+        rows = [f"<{tag}>{h(data['stages'][stage]['title'])}</{tag}>", _TABLE]
+        rows.append("<thead>" + _h_row([h(s["report.step"]), *head], "th") + "</thead>")
+        rows.append("<tbody>")
+        rows += [f"<tr><td>{_h_link(data['steps'][step])}</td>{cells(c)}</tr>" for step, c in items]
+        return [*rows, "</tbody>", "</table>"]
+
+    out += [f"<h2>{h(s['report.summary'])}</h2>", *summary(s["report.stage"], sections)]
+    if additions:
+        out += summary(s["report.additions"], additions)
     head = [h(s[k]) for k in ("report.challenge", "report.status", "report.note", "report.link")]
     for stage, items in sections:
-        out += [f"<h2>{h(data['stages'][stage]['title'])}</h2>", _TABLE]
-        out.append("<thead>" + _h_row([h(s["report.step"]), *head], "th") + "</thead>")
-        out.append("<tbody>")
-        out += [f"<tr><td>{_h_link(data['steps'][step])}</td>{cells(c)}</tr>" for step, c in items]
-        out += ["</tbody>", "</table>"]
+        out += steps("h2", stage, items)
     if extras:
         out += [f"<h2>{h(fill(s['report.extras'], table=table['label']))}</h2>", _TABLE]
         out += ["<thead>" + _h_row(head, "th") + "</thead>", "<tbody>"]
         out += [f"<tr>{cells(c)}</tr>" for c in extras]
         out += ["</tbody>", "</table>"]
-    facing = _facing(a, sections, extras)
+    if additions:
+        out += [f"<h2>{h(s['report.additions'])}</h2>", f"<p>{h(s['report.additions_intro'])}</p>"]
+        for stage, items in additions:
+            out += steps("h3", stage, items)
+    facing = _facing(a, sections, extras, additions)
     if facing:
         out += [f"<h2>{h(s['report.next'])}</h2>", f"<p>{h(s['report.next_intro'])}</p>"]
         for c in facing:

@@ -39,6 +39,7 @@ from kb.find import find_assets
 from kb.history import History, read_history
 from kb.i18n import EDITIONS, LANGUAGES, Edition, env_gettext, gettext_functions, theme_strings
 from kb.ledger import ledger_problems
+from kb.models import ORIGINS
 from kb.permalinks import (
     ROOT_SCHEME,
     alternates,
@@ -327,6 +328,9 @@ def edition_files(
         "kb_text": {text: gettext_text(text) for text in sorted(strings)},
         # main.html links the feed from every page's head, when there is one.
         "changes_feed": FEED_PATH if feed else None,
+        # Search results show each entry's tags; its origin tag gets a class of its own
+        # (md-tag--…) through the theme's tag map, in the edition's words.
+        "tags": {gettext(label): f"kb-origin-{key}" for key, label in ORIGINS.items()},
     }
     if not directory_urls:
         extra["polyfills"] = [VENDORED_SHIM]

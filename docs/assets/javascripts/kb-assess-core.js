@@ -50,20 +50,27 @@
     return e.status !== "not-assessed" || !!e.note || !!e.link;
   }
 
-  function layout(a, data) {
-    var sections = tableOf(a, data).stages.map(function (stage) {
+  function sectionsOf(stages) {
+    return stages.map(function (stage) {
       var items = [];
       stage.steps.forEach(function (step) {
         step.challenges.forEach(function (c) { items.push([step.id, c]); });
       });
       return [stage.id, items];
     });
+  }
+
+  /* [sections, extras, additions]: the additions beyond Table 1 are never extras. */
+  function layout(a, data) {
+    var sections = sectionsOf(tableOf(a, data).stages), additions = sectionsOf(data.additions);
     var listed = {};
-    sections.forEach(function (s) { s[1].forEach(function (i) { listed[i[1]] = true; }); });
+    sections.concat(additions).forEach(function (s) {
+      s[1].forEach(function (i) { listed[i[1]] = true; });
+    });
     var extras = Object.keys(a.challenges).filter(function (c) {
       return !own(listed, c) && own(data.challenges, c) && assessed(entryOf(a, c));
     }).sort();
-    return [sections, extras];
+    return [sections, extras, additions];
   }
 
   function counts(a, items, data) {
@@ -72,10 +79,12 @@
     });
   }
 
-  function facingOf(a, sections, extras) {
+  function facingOf(a, sections, extras, additions) {
     var ordered = [];
     sections.forEach(function (s) { s[1].forEach(function (i) { ordered.push(i[1]); }); });
-    return ordered.concat(extras).filter(function (c) { return entryOf(a, c).status === "facing"; });
+    ordered = ordered.concat(extras);
+    additions.forEach(function (s) { s[1].forEach(function (i) { ordered.push(i[1]); }); });
+    return ordered.filter(function (c) { return entryOf(a, c).status === "facing"; });
   }
 
   function statusInfo(data, id) {
@@ -104,7 +113,7 @@
   }
 
   function renderMarkdown(a, data, s) {
-    var lay = layout(a, data), sections = lay[0], extras = lay[1];
+    var lay = layout(a, data), sections = lay[0], extras = lay[1], additions = lay[2];
     var table = tableOf(a, data), site = data.site;
     function status(c) {
       var st = entryOf(a, c).status;
@@ -120,34 +129,46 @@
     out.push("- " + md(s["report.table"]) + ": " + md(table.label));
     out.push("- " + md(s["report.kb"]) + ": " + mdLink({ title: site.name, url: site.url }) +
       " " + md(site.version));
-    out.push("", "## " + md(s["report.summary"]), "");
-    out.push(mdRow([md(s["report.stage"])].concat(data.statuses.map(function (st) {
-      return md(s["status." + st.id]);
-    }))));
-    out.push("|---|" + data.statuses.map(function () { return "---:|"; }).join(""));
-    var totals = data.statuses.map(function () { return 0; });
-    sections.forEach(function (sec) {
-      var n = counts(a, sec[1], data);
-      totals = add(totals, n);
-      out.push(mdRow([mdLink(data.stages[sec[0]])].concat(n.map(String))));
-    });
-    out.push(mdRow(["**" + md(s["report.total"]) + "**"].concat(totals.map(String))));
-    var head = ["report.challenge", "report.status", "report.note", "report.link"].map(function (k) {
-      return md(s[k]);
-    });
-    sections.forEach(function (sec) {
-      out.push("", "## " + md(data.stages[sec[0]].title), "");
+    function summary(first, part) {
+      out.push(mdRow([md(first)].concat(data.statuses.map(function (st) {
+        return md(s["status." + st.id]);
+      }))));
+      out.push("|---|" + data.statuses.map(function () { return "---:|"; }).join(""));
+      var totals = data.statuses.map(function () { return 0; });
+      part.forEach(function (sec) {
+        var n = counts(a, sec[1], data);
+        totals = add(totals, n);
+        out.push(mdRow([mdLink(data.stages[sec[0]])].concat(n.map(String))));
+      });
+      out.push(mdRow(["**" + md(s["report.total"]) + "**"].concat(totals.map(String))));
+    }
+    function steps(heading, sec) {
+      out.push("", heading + " " + md(data.stages[sec[0]].title), "");
       out.push(mdRow([md(s["report.step"])].concat(head)), "|---|---|---|---|---|");
       sec[1].forEach(function (i) {
         out.push(mdRow([mdLink(data.steps[i[0]])].concat(cells(i[1]))));
       });
+    }
+    out.push("", "## " + md(s["report.summary"]), "");
+    summary(s["report.stage"], sections);
+    if (additions.length) {
+      out.push("");
+      summary(s["report.additions"], additions);
+    }
+    var head = ["report.challenge", "report.status", "report.note", "report.link"].map(function (k) {
+      return md(s[k]);
     });
+    sections.forEach(function (sec) { steps("##", sec); });
     if (extras.length) {
       out.push("", "## " + md(fill(s["report.extras"], { table: table.label })), "");
       out.push(mdRow(head), "|---|---|---|---|");
       extras.forEach(function (c) { out.push(mdRow(cells(c))); });
     }
-    var facing = facingOf(a, sections, extras);
+    if (additions.length) {
+      out.push("", "## " + md(s["report.additions"]), "", md(s["report.additions_intro"]));
+      additions.forEach(function (sec) { steps("###", sec); });
+    }
+    var facing = facingOf(a, sections, extras, additions);
     if (facing.length) {
       out.push("", "## " + md(s["report.next"]), "", md(s["report.next_intro"]));
       facing.forEach(function (c) {
@@ -172,7 +193,7 @@
   }
 
   function renderCsv(a, data, s) {
-    var lay = layout(a, data), sections = lay[0], extras = lay[1];
+    var lay = layout(a, data), sections = lay[0], extras = lay[1], additions = lay[2];
     var keys = ["stage", "step", "challenge", "id", "url", "status", "note", "link"];
     var rows = [keys.map(function (k) { return s["report." + k]; })];
     function row(stage, step, c) {
@@ -180,12 +201,16 @@
       return [stage, step, challenge.title, c, challenge.url, s["status." + e.status], e.note,
         e.link || ""];
     }
-    sections.forEach(function (sec) {
-      sec[1].forEach(function (i) {
-        rows.push(row(data.stages[sec[0]].title, data.steps[i[0]].title, i[1]));
+    function part(secs) {
+      secs.forEach(function (sec) {
+        sec[1].forEach(function (i) {
+          rows.push(row(data.stages[sec[0]].title, data.steps[i[0]].title, i[1]));
+        });
       });
-    });
+    }
+    part(sections);
     extras.forEach(function (c) { rows.push(row("", "", c)); });
+    part(additions);
     var formula = new RegExp(data.patterns.formula);
     return "\ufeff" + rows.map(function (r) {
       return r.map(function (x) { return csvCell(x, formula); }).join(",") + "\r\n";
@@ -208,7 +233,7 @@
   }
 
   function renderHtml(a, data, s) {
-    var lay = layout(a, data), sections = lay[0], extras = lay[1];
+    var lay = layout(a, data), sections = lay[0], extras = lay[1], additions = lay[2];
     var table = tableOf(a, data), site = data.site;
     function cells(c) {
       var e = entryOf(a, c), info = statusInfo(data, e.status);
@@ -223,39 +248,48 @@
     out.push("<li>" + h(s["report.table"]) + ": " + h(table.label) + "</li>");
     var kb = hLink({ title: site.name, url: site.url });
     out.push("<li>" + h(s["report.kb"]) + ": " + kb + " " + h(site.version) + "</li>", "</ul>");
-    out.push("<h2>" + h(s["report.summary"]) + "</h2>", TABLE);
-    out.push("<thead>" + hRow([h(s["report.stage"])].concat(data.statuses.map(function (st) {
-      return h(s["status." + st.id]);
-    })), "th") + "</thead>");
-    out.push("<tbody>");
-    var totals = data.statuses.map(function () { return 0; });
-    sections.forEach(function (sec) {
-      var n = counts(a, sec[1], data);
-      totals = add(totals, n);
-      out.push(hRow([hLink(data.stages[sec[0]])].concat(n.map(String))));
-    });
-    out.push("<tr><th>" + h(s["report.total"]) + "</th>" +
-      totals.map(function (n) { return "<td>" + n + "</td>"; }).join("") + "</tr>");
-    out.push("</tbody>", "</table>");
-    var head = ["report.challenge", "report.status", "report.note", "report.link"].map(function (k) {
-      return h(s[k]);
-    });
-    sections.forEach(function (sec) {
-      out.push("<h2>" + h(data.stages[sec[0]].title) + "</h2>", TABLE);
+    function summary(first, part) {
+      out.push(TABLE, "<thead>" + hRow([h(first)].concat(data.statuses.map(function (st) {
+        return h(s["status." + st.id]);
+      })), "th") + "</thead>", "<tbody>");
+      var totals = data.statuses.map(function () { return 0; });
+      part.forEach(function (sec) {
+        var n = counts(a, sec[1], data);
+        totals = add(totals, n);
+        out.push(hRow([hLink(data.stages[sec[0]])].concat(n.map(String))));
+      });
+      out.push("<tr><th>" + h(s["report.total"]) + "</th>" +
+        totals.map(function (n) { return "<td>" + n + "</td>"; }).join("") + "</tr>");
+      out.push("</tbody>", "</table>");
+    }
+    function steps(tag, sec) {
+      out.push("<" + tag + ">" + h(data.stages[sec[0]].title) + "</" + tag + ">", TABLE);
       out.push("<thead>" + hRow([h(s["report.step"])].concat(head), "th") + "</thead>");
       out.push("<tbody>");
       sec[1].forEach(function (i) {
         out.push("<tr><td>" + hLink(data.steps[i[0]]) + "</td>" + cells(i[1]) + "</tr>");
       });
       out.push("</tbody>", "</table>");
+    }
+    out.push("<h2>" + h(s["report.summary"]) + "</h2>");
+    summary(s["report.stage"], sections);
+    if (additions.length) summary(s["report.additions"], additions);
+    var head = ["report.challenge", "report.status", "report.note", "report.link"].map(function (k) {
+      return h(s[k]);
     });
+    sections.forEach(function (sec) { steps("h2", sec); });
     if (extras.length) {
       out.push("<h2>" + h(fill(s["report.extras"], { table: table.label })) + "</h2>", TABLE);
       out.push("<thead>" + hRow(head, "th") + "</thead>", "<tbody>");
       extras.forEach(function (c) { out.push("<tr>" + cells(c) + "</tr>"); });
       out.push("</tbody>", "</table>");
     }
-    var facing = facingOf(a, sections, extras);
+    if (additions.length) {
+      out.push("<h2>" + h(s["report.additions"]) + "</h2>",
+        "<p>" + h(s["report.additions_intro"]) + "</p>");
+      additions.forEach(function (sec) { steps("h3", sec); });
+    }
+    var facing = facingOf(a, sections, extras, additions);
     if (facing.length) {
       out.push("<h2>" + h(s["report.next"]) + "</h2>", "<p>" + h(s["report.next_intro"]) + "</p>");
       facing.forEach(function (c) {

@@ -131,12 +131,15 @@
     var statusBox = el("div", { class: "kb-assess__notice", role: "status" });
     var backupBox = el("div", { class: "kb-assess__backups", hidden: "" });
 
-    /* Summary by stage, and the assessed challenges the chosen table does not list. */
+    /* Summary by stage (Table 1's, then the additions' apart, each with its own total), and the
+     * assessed challenges the chosen table does not list. */
     var printTitle = el("p", { class: "kb-assess__print-title" });
     var summary = el("table", { class: "kb-assess__summary" });
+    var addedSummary = el("table", { class: "kb-assess__summary kb-assess__summary--additions" });
     var summaryBox = el("div", { class: "kb-assess__summary-box", role: "region", tabindex: "0",
       "aria-label": s["ui.summary"] });
     summaryBox.append(summary);
+    if (data.additions.length) summaryBox.append(addedSummary);
     var extrasBox = el("p", { class: "kb-assess__extras" });
 
     /* Actions. */
@@ -196,7 +199,8 @@
     if (fallback) fallback.hidden = true;
     root.append(form, actions, alertBox, statusBox, backupBox, printTitle, summaryBox, extrasBox);
 
-    /* Controls inside every challenge of both tables (only one table is shown at a time). */
+    /* Controls inside every challenge of both tables (only one table is shown at a time) and of
+     * the additions beyond Table 1 (shown with either). */
     var controls = items.map(function (item) {
       var id = item.getAttribute("data-challenge");
       var title = data.challenges[id].title;
@@ -290,8 +294,18 @@
       var table = tableOf(state, data);
       var lay = layout(state, data);
       printTitle.textContent = [state.name, state.date, table.label].filter(Boolean).join(" · ");
+      fillSummary(summary, fill(s["ui.summary_caption"], { table: table.label }), lay[0]);
+      fillSummary(addedSummary, s["ui.summary_additions"], lay[2]);
+      extrasBox.hidden = !lay[1].length;
+      extrasBox.textContent = lay[1].length ? fill(s["ui.extras"], { table: table.label }) + " " +
+        lay[1].map(function (c) {
+          return data.challenges[c].title + " (" + s["status." + entryOf(state, c).status] + ")";
+        }).join(s["ui.and"]) : "";
+    }
+
+    function fillSummary(summary, caption, sections) {
       summary.replaceChildren();
-      summary.append(el("caption", {}, fill(s["ui.summary_caption"], { table: table.label })));
+      summary.append(el("caption", {}, caption));
       var head = el("tr");
       head.append(el("th", { scope: "col" }, s["report.stage"]));
       data.statuses.forEach(function (st) {
@@ -303,7 +317,7 @@
       thead.append(head);
       var tbody = el("tbody");
       var totals = data.statuses.map(function () { return 0; });
-      lay[0].forEach(function (sec) {
+      sections.forEach(function (sec) {
         var n = counts(state, sec[1], data);
         totals = add(totals, n);
         var tr = el("tr");
@@ -316,11 +330,6 @@
       totals.forEach(function (x) { total.append(el("td", {}, String(x))); });
       tbody.append(total);
       summary.append(thead, tbody);
-      extrasBox.hidden = !lay[1].length;
-      extrasBox.textContent = lay[1].length ? fill(s["ui.extras"], { table: table.label }) + " " +
-        lay[1].map(function (c) {
-          return data.challenges[c].title + " (" + s["status." + entryOf(state, c).status] + ")";
-        }).join(s["ui.and"]) : "";
     }
 
     name.addEventListener("input", function () { state.name = name.value; changed(); });

@@ -146,7 +146,10 @@
       const li = el("li", { "data-id": item.id, "data-collection": kind });
       const type = item.type || (strings.types || {})[kind] || plurals[kind] || kind;
       const meta = el("span", { class: "kb-explore__meta" }, [type, item.where, item.detail].filter(Boolean).join(" · "));
-      li.append(link(item), " ", meta);
+      li.append(link(item));
+      // An addition of the knowledge base says so, in words (the index gives the badge's text).
+      if (item.badge) li.append(" ", el("span", { class: "kb-badge", title: item.origin_label || "" }, item.badge));
+      li.append(" ", meta);
       if (item.summary) li.append(el("p", { class: "kb-explore__summary" }, item.summary));
       // The challenges a case study illustrates or a solution addresses (the challenge facet).
       const related = (item.values.challenge || [])
