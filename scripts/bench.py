@@ -213,7 +213,12 @@ def main(argv: list[str] | None = None) -> int:
         default=5,
         help="builds of the real corpus with and without history, alternated (medians shown)",
     )
+    parser.add_argument(
+        "--engines-only", action="store_true", help="only the engines side by side (last table)"
+    )
     args = parser.parse_args(argv)
+    if args.engines_only:
+        return _engines()
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
@@ -329,6 +334,18 @@ def main(argv: list[str] | None = None) -> int:
         "(an upper bound: MkDocs already "
         "imports yaml and jinja2); mkdocs = total - generator. Peak RSS: largest process so far."
     )
+    return _engines()
+
+
+def _engines() -> int:
+    """The engines side by side on the real corpus (scripts/bench_engines.py)."""
+    from bench_engines import engine_table, measure_engines
+
+    print("\nEngines, on the real corpus:\n", file=sys.stderr, flush=True)
+    with tempfile.TemporaryDirectory(prefix="kb-bench-engines-") as tmp:
+        project = Path(tmp) / "real"
+        make_project(project, 1)
+        print("\n" + engine_table(measure_engines(project)))
     return 0
 
 
