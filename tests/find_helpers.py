@@ -12,7 +12,7 @@ from conftest import SITE_URL
 SEARCH_PROBE = """
 (() => {
   const Native = window.Worker;
-  const state = { sent: 0, received: 0, last: null, found: [] };
+  const state = { sent: 0, received: 0, last: null, found: [], waiting: [] };
   window.__kbSearch = state;
   window.Worker = class extends Native {
     constructor(...args) {
@@ -33,6 +33,7 @@ SEARCH_PROBE = """
             doc.location, Object.keys(doc.terms).filter(t => doc.terms[t]),
           ])),
         }));
+        for (const check of state.waiting.splice(0)) check();
       });
     }
     postMessage(message, ...rest) {
@@ -85,6 +86,41 @@ def search(page: Any, box: Any, query: str) -> list[dict[str, Any]]:
     page.wait_for_function(SETTLED, arg=query)
     results: list[dict[str, Any]] = page.evaluate(RESULTS)
     return results
+
+
+# Many queries in one call: each is put in the box and announced with the keyup Material listens
+# for, and its answer awaited from the worker's messages, all inside the page (no round trip to
+# the test per query). search() above types a real key, as a reader does.
+SEARCH_EACH = """
+async (queries) => {
+  const s = window.__kbSearch;
+  const box = document.querySelector("input.md-search__input");
+  const out = [];
+  for (const query of queries) {
+    const sent = window.kbSearch ? window.kbSearch.query(query) : query;
+    box.value = query;
+    box.dispatchEvent(new KeyboardEvent("keyup", { key: "End", bubbles: true }));
+    await new Promise((resolve) => {
+      const check = () => {
+        if (s.last === sent && s.sent === s.received) resolve();
+        else s.waiting.push(check);
+      };
+      check();
+    });
+    out.push(s.found.map((group) => [group.page, group.all]));
+  }
+  return out;
+}
+"""
+
+
+def found_each(page: Any, queries: list[str]) -> list[list[tuple[str, bool]]]:
+    """For each of ``queries``, searched one after the other in the box of a page opened with
+    :func:`open_search`: every page found, in order, with whether one of its sections matched
+    every word (:func:`found` without the sections)."""
+    answers: list[list[tuple[str, bool]]] = page.evaluate(SEARCH_EACH, queries)
+    assert len(answers) == len(queries)
+    return answers
 
 
 def found(page: Any) -> list[dict[str, Any]]:
