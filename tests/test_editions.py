@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, SITE_URL, copy_project, site_build
+from conftest import ROOT, SITE_URL, copy_project, once, site_build
 from find_helpers import open_explore, open_search, search
 from kb.corpus import load_corpus
 from kb.i18n import load_catalog
@@ -407,7 +407,11 @@ def test_the_glossary_holds_the_terms_the_review_missed() -> None:
 def behind(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site built from a copy where the English moved on: one translation is stale, one is
     missing, and one leaves a field untranslated."""
-    project = copy_project(tmp_path_factory.mktemp("behind") / "project")
+    return once(tmp_path_factory, "behind", build_behind)
+
+
+def build_behind(folder: Path) -> Path:
+    project = copy_project(folder / "project")
     data = project / "data"
     drift = data / "challenges" / "concept-drift.yaml"
     drift.write_text(drift.read_text().replace("as time passes.", "as time goes by."))
