@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, SITE_URL, copy_project, once, site_build
-from find_helpers import open_explore, open_search, search
+from find_helpers import open_explore, open_search, search, search_each
 from kb.corpus import load_corpus
 from kb.i18n import load_catalog
 from kb.models import RETIRED_STATUSES, Challenge, Reference
@@ -232,11 +232,13 @@ def switch_language(page: Any, lang: str) -> None:
 def test_a_japanese_query_for_each_challenge_title_ranks_it_first(
     page: Any, served_site: str
 ) -> None:
-    box = open_search(page, served_site + "ja/")
+    open_search(page, served_site + "ja/")
+    challenges = CORPUS.live(Challenge)
+    titles = [JA.corpus.entities["challenges"][c.id].title for c in challenges]
     wrong = {}
-    for challenge in CORPUS.live(Challenge):
-        title = JA.corpus.entities["challenges"][challenge.id].title
-        results = search(page, box, title)
+    for challenge, title, results in zip(
+        challenges, titles, search_each(page, titles), strict=True
+    ):
         first = results[0]["href"] if results else None
         if first != f"{served_site}ja/challenges/{challenge.id}/":
             wrong[title] = [r["title"] for r in results[:3]]
