@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO_URL, ROOT, SITE_URL
+from conftest import REPO_URL, ROOT, SITE_URL, once
 from kb.cli import _site_info
 
 pytestmark = pytest.mark.slow
@@ -37,7 +37,11 @@ def files(site: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def elsewhere(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real project built for another address and another repository."""
-    site = tmp_path_factory.mktemp("elsewhere") / "site"
+    return once(tmp_path_factory, "elsewhere", build_elsewhere)
+
+
+def build_elsewhere(folder: Path) -> Path:
+    site = folder / "site"
     env = dict(os.environ, KB_SITE_URL=OTHER_SITE, KB_REPO_URL=OTHER_REPO)
     result = subprocess.run(
         [sys.executable, "scripts/build.py", "site", "--out", str(site)],  # both editions
