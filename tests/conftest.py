@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import os
 import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -81,14 +83,121 @@ def site_build(project: Path, site_dir: Path, *options: str) -> subprocess.Compl
     )
 
 
+# Builds shared by the whole session --------------------------------------------------------------
+#
+# pytest-xdist runs one process per CPU, and session or module fixtures are per process: each
+# worker would build the real site (and every module's special site) again. The builds below are
+# made once per session, in a folder every worker sees, under a file lock: the first worker to ask
+# builds, the others wait for the same result (and fail with the same message when it failed).
+
+
+def shared_root(factory: pytest.TempPathFactory) -> Path:
+    """The session's temporary folder that every xdist worker shares (each has its own below)."""
+    base = factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextmanager
+def _locked(path: Path, mode: int = fcntl.LOCK_EX) -> Iterator[None]:
+    with path.open("a") as lock:
+        fcntl.flock(lock, mode)
+        yield
+
+
+def once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], Path]) -> Path:
+    """``make(folder)`` run once per session whatever the worker; returns what it returned.
+
+    ``make`` writes only inside the empty ``folder`` it is given; its result is read-only to
+    tests. A failure is recorded and repeated to every worker that asks.
+    """
+    root = shared_root(factory)
+    folder = root / f"once-{name}"
+    with _locked(root / f"once-{name}.lock"):
+        if (folder / ".failed").exists():
+            pytest.fail((folder / ".failed").read_text(encoding="utf-8"), pytrace=False)
+        if (folder / ".made").exists():
+            return Path((folder / ".made").read_text(encoding="utf-8"))
+        folder.mkdir()
+        try:
+            made = make(folder)
+        except BaseException as error:
+            (folder / ".failed").write_text(f"{name}: {error}", encoding="utf-8")
+            raise
+        (folder / ".made").write_text(str(made), encoding="utf-8")
+        return made
+
+
+class BackgroundBuild:
+    """The real site's build, started in the background as soon as a worker has collected a test
+    that needs it (unit tests run meanwhile), by whichever worker gets there first; the wrapper
+    process holds a lock until the build is over, so every worker can wait for it."""
+
+    WRAPPER = (
+        "import subprocess, sys, pathlib; folder = pathlib.Path(sys.argv[1]); "
+        "r = subprocess.run(sys.argv[2:], capture_output=True, text=True); "
+        "(folder / 'stderr').write_text(r.stderr); "
+        "(folder / 'rc.tmp').write_text(str(r.returncode)); "
+        "(folder / 'rc.tmp').rename(folder / 'rc')"
+    )
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def folder(self, factory: pytest.TempPathFactory) -> Path:
+        return shared_root(factory) / "built"
+
+    def start(self, factory: pytest.TempPathFactory) -> None:
+        folder = self.folder(factory)
+        with _locked(shared_root(factory) / "built.lock"):
+            if folder.exists():
+                return
+            folder.mkdir()
+            with (folder / "running").open("w") as running:
+                fcntl.flock(running, fcntl.LOCK_EX)  # held by the wrapper until it exits
+                argv = [sys.executable, "scripts/build.py", "site", "--out", str(folder / "site")]
+                argv += ["--tree", str(folder / "tree")]  # never the repository's build/tree
+                self.process = subprocess.Popen(
+                    [sys.executable, "-c", self.WRAPPER, str(folder), *argv],
+                    cwd=ROOT,
+                    pass_fds=[running.fileno()],
+                )
+
+    def wait(self, factory: pytest.TempPathFactory) -> Path:
+        self.start(factory)
+        folder = self.folder(factory)
+        with _locked(folder / "running", fcntl.LOCK_SH):
+            pass
+        if not (folder / "rc").exists():
+            pytest.fail("the site build was stopped before it finished", pytrace=False)
+        returncode = (folder / "rc").read_text(encoding="utf-8")
+        assert returncode == "0", (folder / "stderr").read_text(encoding="utf-8")
+        return folder / "site"
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait()
+
+
+BUILD = BackgroundBuild()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if any("built_site" in getattr(item, "fixturenames", ()) for item in session.items):
+        BUILD.start(session.config._tmp_path_factory)  # type: ignore[attr-defined]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    # Another worker may still wait for the build: stop it only when the run is over for all.
+    if exitstatus == pytest.ExitCode.INTERRUPTED or not os.environ.get("PYTEST_XDIST_WORKER"):
+        BUILD.stop()
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real site, both editions, built once per test session (strict ``mkdocs build``s of
-    the docs tree)."""
-    site = tmp_path_factory.mktemp("built") / "site"
-    result = site_build(ROOT, site)
-    assert result.returncode == 0, result.stderr
-    return site
+    """The real site, both editions (strict ``mkdocs build``s of the docs tree), built once per
+    test session."""
+    return BUILD.wait(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

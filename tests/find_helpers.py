@@ -12,7 +12,7 @@ from conftest import SITE_URL
 SEARCH_PROBE = """
 (() => {
   const Native = window.Worker;
-  const state = { sent: 0, received: 0, last: null, found: [] };
+  const state = { sent: 0, received: 0, last: null, found: [], waiting: [] };
   window.__kbSearch = state;
   window.Worker = class extends Native {
     constructor(...args) {
@@ -33,6 +33,7 @@ SEARCH_PROBE = """
             doc.location, Object.keys(doc.terms).filter(t => doc.terms[t]),
           ])),
         }));
+        for (const check of state.waiting.splice(0)) check();
       });
     }
     postMessage(message, ...rest) {
@@ -85,6 +86,60 @@ def search(page: Any, box: Any, query: str) -> list[dict[str, Any]]:
     page.wait_for_function(SETTLED, arg=query)
     results: list[dict[str, Any]] = page.evaluate(RESULTS)
     return results
+
+
+# Many queries in one call: each is put in the box and announced with the keyup Material listens
+# for, and its answer awaited from the worker's messages, all inside the page (no round trip to
+# the test per query). search() above types a real key, as a reader does.
+SEARCH_EACH = """
+async ([queries, shown]) => {
+  const s = window.__kbSearch;
+  const box = document.querySelector("input.md-search__input");
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  const out = [];
+  for (const query of queries) {
+    const sent = window.kbSearch ? window.kbSearch.query(query) : query;
+    box.value = query;
+    box.dispatchEvent(new KeyboardEvent("keyup", { key: "End", bubbles: true }));
+    await new Promise((resolve) => {
+      const check = () => {
+        if (s.last === sent && s.sent === s.received) resolve();
+        else s.waiting.push(check);
+      };
+      check();
+    });
+    if (!shown) {
+      out.push(s.found.map((group) => [group.page, group.all]));
+      continue;
+    }
+    await frame();  // as RESULTS: the list on screen once Material has drawn the answer
+    await frame();
+    out.push([...document.querySelectorAll(".md-search-result__item > a")].map((a) => ({
+      href: a.href.split("?")[0],
+      title: a.querySelector("h1, h2").textContent,
+      tags: [...a.querySelectorAll(".md-tag")].map((t) => t.textContent),
+    })));
+  }
+  return out;
+}
+"""
+
+
+def found_each(page: Any, queries: list[str]) -> list[list[tuple[str, bool]]]:
+    """For each of ``queries``, searched one after the other in the box of a page opened with
+    :func:`open_search`: every page found, in order, with whether one of its sections matched
+    every word (:func:`found` without the sections)."""
+    answers: list[list[tuple[str, bool]]] = page.evaluate(SEARCH_EACH, [queries, False])
+    assert len(answers) == len(queries)
+    return answers
+
+
+def search_each(page: Any, queries: list[str]) -> list[list[dict[str, Any]]]:
+    """What :func:`search` returns (the results on screen) for each of ``queries``, one after
+    the other, in the box of a page opened with :func:`open_search`."""
+    answers: list[list[dict[str, Any]]] = page.evaluate(SEARCH_EACH, [queries, True])
+    assert len(answers) == len(queries)
+    return answers
 
 
 def found(page: Any) -> list[dict[str, Any]]:

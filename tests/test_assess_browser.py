@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from assess_helpers import CASES, FIXTURES, VALIDATION, case_bytes, html_body, kb_report
-from conftest import ROOT, QuietHandler, copy_project, mkdocs_build
+from conftest import ROOT, QuietHandler, copy_project, mkdocs_build, once
 from kb.assess import Assessment, fill, migrate, page_data
 from kb.cite import Site, project_version
 from kb.corpus import load_corpus
@@ -439,7 +439,11 @@ RETIRED, SUCCESSOR = "model-stealing", "model-inversion"
 
 @pytest.fixture(scope="session")
 def retired_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("retired") / "project")
+    return once(tmp_path_factory, "retired", make_retired)
+
+
+def make_retired(folder: Path) -> Path:
+    project = copy_project(folder / "project")
     data = project / "data"
     entry = data / "challenges" / f"{RETIRED}.yaml"
     entry.write_text(
@@ -460,11 +464,15 @@ def retired_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def retired_site(retired_project: Path) -> Iterator[str]:
+def retired_site(retired_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The retired project, built once and served on 127.0.0.1."""
-    site = retired_project.parent / "site"
-    result = mkdocs_build(retired_project, site)
-    assert result.returncode == 0, result.stderr
+
+    def build(folder: Path) -> Path:
+        result = mkdocs_build(retired_project, folder / "site")
+        assert result.returncode == 0, result.stderr
+        return folder / "site"
+
+    site = once(tmp_path_factory, "retired-site", build)
     handler = functools.partial(QuietHandler, directory=str(site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, SITE_URL, copy_project, site_build
-from find_helpers import open_explore, open_search, search
+from conftest import ROOT, SITE_URL, copy_project, once, site_build
+from find_helpers import open_explore, open_search, search, search_each
 from kb.corpus import load_corpus
 from kb.i18n import load_catalog
 from kb.models import RETIRED_STATUSES, Challenge, Reference
@@ -232,11 +232,13 @@ def switch_language(page: Any, lang: str) -> None:
 def test_a_japanese_query_for_each_challenge_title_ranks_it_first(
     page: Any, served_site: str
 ) -> None:
-    box = open_search(page, served_site + "ja/")
+    open_search(page, served_site + "ja/")
+    challenges = CORPUS.live(Challenge)
+    titles = [JA.corpus.entities["challenges"][c.id].title for c in challenges]
     wrong = {}
-    for challenge in CORPUS.live(Challenge):
-        title = JA.corpus.entities["challenges"][challenge.id].title
-        results = search(page, box, title)
+    for challenge, title, results in zip(
+        challenges, titles, search_each(page, titles), strict=True
+    ):
         first = results[0]["href"] if results else None
         if first != f"{served_site}ja/challenges/{challenge.id}/":
             wrong[title] = [r["title"] for r in results[:3]]
@@ -408,7 +410,11 @@ def test_the_glossary_holds_the_terms_the_review_missed() -> None:
 def behind(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site built from a copy where the English moved on: one translation is stale, one is
     missing, and one leaves a field untranslated."""
-    project = copy_project(tmp_path_factory.mktemp("behind") / "project")
+    return once(tmp_path_factory, "behind", build_behind)
+
+
+def build_behind(folder: Path) -> Path:
+    project = copy_project(folder / "project")
     data = project / "data"
     drift = data / "challenges" / "concept-drift.yaml"
     drift.write_text(drift.read_text().replace("as time passes.", "as time goes by."))

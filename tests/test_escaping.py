@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import copy_project, mkdocs_build
+from conftest import copy_project, mkdocs_build, once
 from kb.excerpt import one_line
 
 pytestmark = pytest.mark.slow
@@ -124,7 +124,11 @@ def assert_inert(page: Page, where: str) -> None:
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real project with hostile text in one entry of each type, built strictly."""
-    project = copy_project(tmp_path_factory.mktemp("hostile") / "project")
+    return once(tmp_path_factory, "hostile", build_hostile)
+
+
+def build_hostile(folder: Path) -> Path:
+    project = copy_project(folder / "project")
     edits = {
         "challenges/concept-drift": {"summary": PROSE, "in_production": PROSE, "aliases": [PLAIN]},
         "case-studies/airbnb-search-ranking": {

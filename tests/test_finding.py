@@ -24,6 +24,7 @@ from conftest import ROOT, copy_project, mkdocs_build
 from find_helpers import (
     checkbox,
     found,
+    found_each,
     open_explore,
     open_search,
     search,
@@ -443,6 +444,17 @@ FOCUSABLE = (
 )
 
 
+# In one round trip: the control in the middle of the screen, nothing focused, and where it is.
+UNFOCUS_AND_PLACE = """
+e => {
+  e.scrollIntoView({ block: "center" });
+  if (document.activeElement) document.activeElement.blur();
+  const r = e.getBoundingClientRect();
+  return { x: r.x, y: r.y, width: r.width, height: r.height };
+}
+"""
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("size", VIEWPORTS)
 def test_every_control_of_the_filter_page_shows_keyboard_focus(
@@ -468,9 +480,7 @@ def test_every_control_of_the_filter_page_shows_keyboard_focus(
         assert len(controls) >= 4  # link and button of the bar, summary, checkbox, result link
     unchanged = []
     for control in controls:
-        control.evaluate("e => e.scrollIntoView({block: 'center'})")
-        page.evaluate("document.activeElement && document.activeElement.blur()")
-        box = control.bounding_box()
+        box = control.evaluate(UNFOCUS_AND_PLACE)
         clip = {
             "x": max(box["x"] - 6, 0),
             "y": max(box["y"] - 6, 0),
@@ -526,11 +536,11 @@ EDITION_OF = {"japanese": "ja/"}
 def test_concept_and_abbreviation_queries_reach_their_ranks(
     page: Any, served_site: str, group: str
 ) -> None:
-    box = open_search(page, served_site + EDITION_OF.get(group, ""))
+    open_search(page, served_site + EDITION_OF.get(group, ""))
+    cases = QUERIES[group]
     missed = {}
-    for case in QUERIES[group]:
-        search(page, box, case["query"])
-        pages = [g["page"] for g in found(page)]
+    for case, answer in zip(cases, found_each(page, [c["query"] for c in cases]), strict=True):
+        pages = [p for p, _ in answer]
         rank = pages.index(case["expect"]) + 1 if case["expect"] in pages else None
         if rank is None or rank > case["rank"]:
             missed[case["query"]] = (rank, pages[:3])
@@ -541,10 +551,10 @@ def test_concept_and_abbreviation_queries_reach_their_ranks(
 def test_a_multi_word_query_lists_pages_matching_every_word_first(
     page: Any, served_site: str
 ) -> None:
-    box = open_search(page, served_site)
-    for query in ("model monitoring", "data drift", "adversarial attack", "legal compliance"):
-        search(page, box, query)
-        matched = [g["all"] for g in found(page)]
+    open_search(page, served_site)
+    queries = ["model monitoring", "data drift", "adversarial attack", "legal compliance"]
+    for query, answer in zip(queries, found_each(page, queries), strict=True):
+        matched = [every for _, every in answer]
         assert matched[0], query
         assert not any(later and not earlier for earlier, later in itertools.pairwise(matched))
 

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import rnc2rng
-from conftest import REPO_URL, ROOT, SITE_URL, copy_project, mkdocs_build
+from conftest import REPO_URL, ROOT, SITE_URL, copy_project, mkdocs_build, once
 from kb.changes import FEED_LIMIT, changes_feed
 from kb.cite import Site
 from kb.corpus import load_corpus
@@ -74,7 +74,11 @@ def commit(project: Path, date: str, subject: str) -> None:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the project whose repository has a known history."""
-    project = copy_project(tmp_path_factory.mktemp("history") / "project")
+    return once(tmp_path_factory, "history", make_history)
+
+
+def make_history(folder: Path) -> Path:
+    project = copy_project(folder / "project")
     git(project, "init", "-q", "-b", "main")
     commit(project, "2021-03-04T05:06:07Z", "Import the corpus")
     edit(project, CONCEPT, "summary: ", "summary: Edited. ")
@@ -99,11 +103,13 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def site(project: Path) -> Path:
-    site = project.parent / "site"
-    result = mkdocs_build(project, site)
-    assert result.returncode == 0, result.stderr
-    return site
+def site(project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    def build(folder: Path) -> Path:
+        result = mkdocs_build(project, folder / "site")
+        assert result.returncode == 0, result.stderr
+        return folder / "site"
+
+    return once(tmp_path_factory, "history-site", build)
 
 
 def utc(timestamp: str) -> str:

@@ -272,33 +272,46 @@ def test_every_list_of_solutions_says_what_each_one_is(built_site: Path) -> None
 
 # In the browser: every cell opens exactly its entries --------------------------------------------
 
-OPEN_ALL = """
-async ([urls, rows]) => {
-  // Each view loads in its own iframe, a batch at a time, in this one page: fast and isolated.
+# The filter page's own script (kb-explore.js) run once per cell's address, in one loaded filter
+# page: the result list it builds for each address is what a reader sees after clicking that cell
+# (two real clicks below prove the cells' links lead there).
+FILTER_EACH = """
+async ([urls, rows, script]) => {
+  const code = await (await fetch(script)).text();
+  const root = document.getElementById("kb-explore");
   const out = {};
-  const load = (url) => new Promise((resolve, reject) => {
-    const frame = document.createElement("iframe");
-    const timer = setTimeout(() => reject(new Error("timed out: " + url)), 30000);
-    const poll = () => {
-      const doc = frame.contentDocument;
-      if (doc && doc.querySelector("#kb-explore[data-ready]")) {
-        clearTimeout(timer);
-        const found = [...doc.querySelectorAll(rows)];
-        out[url] = found.map((li) => [li.dataset.collection, li.dataset.id]);
-        frame.remove();
-        resolve();
-      } else {
-        setTimeout(poll, 25);
-      }
-    };
-    frame.addEventListener("load", poll);
-    frame.src = url;
-    document.body.append(frame);
-  });
-  for (let i = 0; i < urls.length; i += 12) await Promise.all(urls.slice(i, i + 12).map(load));
+  for (const url of urls) {
+    history.replaceState(null, "", url);
+    for (const child of [...root.children]) {
+      if (child.id !== "kb-explore-fallback") child.remove();
+    }
+    delete root.dataset.state;
+    delete root.dataset.ready;
+    const ready = new Promise((resolve, reject) => {
+      const seen = new MutationObserver(() => {
+        const failed = root.querySelector("[role=alert]");
+        if (root.dataset.ready || failed) {
+          seen.disconnect();
+          if (failed) reject(new Error(url + ": " + failed.textContent));
+          else resolve();
+        }
+      });
+      seen.observe(root, { attributes: true, childList: true });
+    });
+    (0, eval)(code);  // starts on the address now in the location bar
+    await ready;
+    out[url] = [...root.querySelectorAll(rows)].map((li) => [li.dataset.collection, li.dataset.id]);
+  }
   return out;
 }
 """
+
+
+def shown(items: list[list[str]]) -> dict[str, set[str]]:
+    got = view()
+    for collection, entry_id in items:
+        got[collection].add(entry_id)
+    return got
 
 
 @pytest.mark.browser
@@ -306,6 +319,7 @@ def test_every_heatmap_and_tool_cell_opens_exactly_its_entries(
     page: Any, served_site: str, built_site: Path
 ) -> None:
     wanted: dict[str, dict[str, set[str]]] = {}
+    first: dict[str, tuple[str, str]] = {}  # a cell of each page, to click
     for rel, cell in linked_cells(built_site):
         href = explore_link(cell)
         if href is None:
@@ -314,17 +328,29 @@ def test_every_heatmap_and_tool_cell_opens_exactly_its_entries(
         assert urlsplit(url).path == "/explore/", url
         assert dict(parse_qsl(urlsplit(url).query)).get("collection")
         wanted.setdefault(url, expected_view(cell))
+        first.setdefault(rel, (href, url))
     assert len(wanted) > 150
-    # Each frame would start Material's search worker and fetch the whole search index: the
-    # filter views do not need it, so it is not served here.
+    assert sorted(first) == ["industries", "tools"]
+    # Material's search worker would fetch the whole search index: the filter does not need it.
     page.route("**/search/search_index.json", lambda route: route.abort())
-    page.goto(served_site)
-    shown = page.evaluate(OPEN_ALL, [sorted(wanted), RESULT_ROWS])
+    script = f"{served_site}assets/javascripts/kb-explore.js"
+    page.goto(f"{served_site}explore/")
+    page.wait_for_selector("#kb-explore[data-ready]")
+    views = page.evaluate(FILTER_EACH, [sorted(wanted), RESULT_ROWS, script])
+    assert sorted(views) == sorted(wanted)
     for url, expected in wanted.items():
-        got = view()
-        for collection, entry_id in shown[url]:
-            got[collection].add(entry_id)
-        assert got == expected, url
+        assert shown(views[url]) == expected, url
+    # Clicking a cell opens that view: one heatmap cell and one tool cell.
+    for rel, (href, url) in first.items():
+        page.goto(f"{served_site}{rel}/")
+        # The page's scripts may have made the link absolute already.
+        page.locator(f'td a[href="{href}"], td a[href="{url}"]').first.click()
+        page.wait_for_url(url)
+        page.wait_for_selector("#kb-explore[data-ready]")
+        rows = page.eval_on_selector_all(
+            RESULT_ROWS, "els => els.map(e => [e.dataset.collection, e.dataset.id])"
+        )
+        assert shown(rows) == wanted[url], url
 
 
 # The data ---------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MINI, ROOT, copy_project, site_build
+from conftest import MINI, ROOT, copy_project, once, site_build
 from kb.pagetypes import NOT_FOUND, REDIRECT
 from screenshots import FACETS_TICKED, VIEWPORTS, Stop, open_ready, serve, tour
 from test_ledger import retire_and_rename
@@ -63,7 +63,11 @@ def layout_problems(tab: Any) -> list[str]:
 def lifecycle_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Both editions of the miniature corpus with one challenge merged into another: the only
     site with a tombstone and retired entries to list (the real corpus has none yet)."""
-    project = copy_project(tmp_path_factory.mktemp("lifecycle") / "project")
+    return once(tmp_path_factory, "lifecycle", build_lifecycle)
+
+
+def build_lifecycle(folder: Path) -> Path:
+    project = copy_project(folder / "project")
     shutil.rmtree(project / "data")
     shutil.copytree(MINI, project / "data")
     retire_and_rename(project / "data")

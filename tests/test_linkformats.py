@@ -131,9 +131,14 @@ def test_each_format_parses_back_to_the_same_link_and_title(
 def test_every_title_of_the_corpus_round_trips(markup: str) -> None:
     entities = [e for folder in CORPUS.entities.values() for e in folder.values()]
     assert len(entities) > 250
-    for entity in entities:
-        url = f"{SITE_URL}{entity.folder}/{entity.id}/"
-        assert PARSERS[markup](formats(entity.title, url)[markup]) == [(url, entity.title)]
+    links = [(f"{SITE_URL}{e.folder}/{e.id}/", e.title) for e in entities]
+    if markup == "asciidoc":
+        # One document, one paragraph per link: the AsciiDoc processor takes ~0.1 s per call.
+        text = "\n\n".join(formats(title, url)[markup] for url, title in links)
+        assert PARSERS[markup](text) == links
+        return
+    for url, title in links:
+        assert PARSERS[markup](formats(title, url)[markup]) == [(url, title)]
 
 
 def test_plain_titles_stay_readable_in_every_format() -> None:

@@ -69,53 +69,64 @@ def fill(
                 parent[loc[-1]] = min(p.stem for p in (data.parent / target.folder).glob("*.yaml"))
 
 
-@pytest.mark.parametrize("folder", list(FOLDERS))
-def test_filled_skeleton_passes_check(
-    folder: str, real_data: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert main(["--data", str(real_data), "new", folder, NEW_ID]) == 0
-    out = capsys.readouterr().out
-    path = real_data / folder / f"{NEW_ID}.yaml"
-    assert out.startswith(f"wrote data/{folder}/{NEW_ID}.yaml\nNext steps:\n")
-    assert "make check" in out
-    assert "make ledger" in out
-    text = path.read_text(encoding="utf-8")
-    assert text.splitlines()[0] == f"# yaml-language-server: $schema=../schema/{folder}.schema.json"
+def test_filled_skeleton_passes_check(real_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A skeleton of every collection at once: one ``kb check`` of them unfilled, one filled (a
+    check renders every page of both editions, so one per collection would be costly)."""
+    sources: dict[str, Source] = {}
+    placeholders: dict[str, list[Loc]] = {}
+    lines: dict[str, list[int]] = {}
+    for folder, model in FOLDERS.items():
+        assert main(["--data", str(real_data), "new", folder, NEW_ID]) == 0, folder
+        out = capsys.readouterr().out
+        path = real_data / folder / f"{NEW_ID}.yaml"
+        assert out.startswith(f"wrote data/{folder}/{NEW_ID}.yaml\nNext steps:\n")
+        assert "make check" in out
+        assert "make ledger" in out
+        text = path.read_text(encoding="utf-8")
+        schema = f"# yaml-language-server: $schema=../schema/{folder}.schema.json"
+        assert text.splitlines()[0] == schema
 
-    # Unfilled, the check fails, naming each placeholder on its own line.
-    source = read_source(f"data/{folder}/{NEW_ID}.yaml", text.encode())
-    assert isinstance(source, Source)
-    model = FOLDERS[folder]
-    required = {n for n, f in model.model_fields.items() if f.is_required()}
-    assert required <= set(source.data)
-    placeholders = [loc for loc, v in source.strings() if v.startswith(PLACEHOLDER)]
-    rows = text.splitlines()
-    # A folded block (">-") is reported where it starts: on its key's line, just above.
-    lines = [
-        n - rows[n - 2].endswith(">-")
-        for n, row in enumerate(rows, 1)
-        if PLACEHOLDER in row and not row.lstrip().startswith("#")
-    ]
+        source = read_source(f"data/{folder}/{NEW_ID}.yaml", text.encode())
+        assert isinstance(source, Source)
+        required = {n for n, f in model.model_fields.items() if f.is_required()}
+        assert required <= set(source.data), folder
+        sources[folder] = source
+        placeholders[folder] = [loc for loc, v in source.strings() if v.startswith(PLACEHOLDER)]
+        rows = text.splitlines()
+        # A folded block (">-") is reported where it starts: on its key's line, just above.
+        lines[folder] = [
+            n - rows[n - 2].endswith(">-")
+            for n, row in enumerate(rows, 1)
+            if PLACEHOLDER in row and not row.lstrip().startswith("#")
+        ]
+
+    # Unfilled, the check fails, naming each placeholder of each skeleton on its own line.
     assert main(["--data", str(real_data), "check"]) == 1
     err = capsys.readouterr().err.splitlines()
-    flagged = [d for d in err if d.startswith(f"data/{folder}/{NEW_ID}.yaml:")]
-    assert [int(d.split(":")[1]) for d in flagged] == lines
-    assert all("still the placeholder from 'kb new'" in d for d in flagged)
-    assert len(flagged) == len(placeholders) == len(err) - 1
+    for folder in FOLDERS:
+        flagged = [d for d in err if d.startswith(f"data/{folder}/{NEW_ID}.yaml:")]
+        assert [int(d.split(":")[1]) for d in flagged] == lines[folder], folder
+        assert all("still the placeholder from 'kb new'" in d for d in flagged)
+        assert len(flagged) == len(placeholders[folder]), folder
+    assert len(err) - 1 == sum(len(p) for p in placeholders.values())
 
-    donors = [
-        read_source(str(p), p.read_bytes()).data  # type: ignore[union-attr]
-        for p in sorted((real_data / folder).glob("*.yaml"))
-        if p.stem != NEW_ID
-    ]
-    filled = source.data
-    active = [d for d in donors if d.get("status", "active") == "active"]
-    # The skeleton is an addition (origin: kb): entries of the same origin are the donors first.
-    active.sort(key=lambda d: d.get("origin") != filled.get("origin"))
-    fill(filled, placeholders, active, real_data / folder)
-    path.write_text(yaml.safe_dump(filled, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    for folder, source in sources.items():
+        donors = [
+            read_source(str(p), p.read_bytes()).data  # type: ignore[union-attr]
+            for p in sorted((real_data / folder).glob("*.yaml"))
+            if p.stem != NEW_ID
+        ]
+        filled = source.data
+        active = [d for d in donors if d.get("status", "active") == "active"]
+        # The skeleton is an addition (origin: kb): entries of the same origin are donors first.
+        active.sort(key=lambda d: d.get("origin") != filled.get("origin"))
+        fill(filled, placeholders[folder], active, real_data / folder)
+        text = yaml.safe_dump(filled, sort_keys=False, allow_unicode=True)
+        (real_data / folder / f"{NEW_ID}.yaml").write_text(text, encoding="utf-8")
     assert main(["--data", str(real_data), "check"]) == 0, capsys.readouterr().err
-    assert NEW_ID in load_corpus(real_data).entities[folder]
+    corpus = load_corpus(real_data)
+    for folder in FOLDERS:
+        assert NEW_ID in corpus.entities[folder], folder
 
 
 def refused(data: Path, capsys: pytest.CaptureFixture[str], *args: str) -> list[str]:

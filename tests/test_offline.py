@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, once
 from kb.bundle import DIR_MODE, FILE_MODE, FIXED_TIME, write_zip
 
 BUNDLE_ROOT = "deploying-ml-kb"
@@ -34,8 +34,8 @@ def make_offline(out: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The offline zip of the real site, built once for this module."""
-    return make_offline(tmp_path_factory.mktemp("offline") / "bundle.zip")
+    """The offline zip of the real site, built once per session."""
+    return once(tmp_path_factory, "offline", lambda folder: make_offline(folder / "bundle.zip"))
 
 
 @pytest.fixture(scope="module")

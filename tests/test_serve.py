@@ -71,11 +71,11 @@ def test_serve_rebuilds_a_page_after_its_yaml_changes(
     )
     url = f"{address}challenges/concept-drift/"
     try:
-        assert wait_for(url, f">{before}<", 60), "mkdocs serve did not come up"
+        assert wait_for(url, f">{before}<", 180), "mkdocs serve did not come up"
         assert f'<link rel="canonical" href="{url}">' in (fetch(url) or "")
         data = project / "data" / path
         data.write_text(data.read_text().replace(f"title: {before}", f"title: {after}"))
-        assert wait_for(url, f">{after}<", 60), "the page was not regenerated"
+        assert wait_for(url, f">{after}<", 180), "the page was not regenerated"
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -45,6 +46,12 @@ def page(site: Path, folder: str, entity_id: str) -> str:
     return (site / folder / entity_id / "index.html").read_text(encoding="utf-8")
 
 
+@functools.cache
+def links_of(site: Path, folder: str, entity_id: str) -> list[str]:
+    """:func:`article_links` of one page, parsed once (pages are linked from many others)."""
+    return article_links(page(site, folder, entity_id))
+
+
 @pytest.mark.parametrize("challenge", CORPUS.all(Challenge), ids=lambda c: c.id)
 def test_challenge_page_shows_stage_step_and_both_section_numbers(
     built_site: Path, challenge: Challenge
@@ -72,10 +79,10 @@ def test_challenge_page_shows_stage_step_and_both_section_numbers(
 def test_case_study_and_challenge_pages_link_both_ways(built_site: Path) -> None:
     checked = 0
     for case in CORPUS.all(CaseStudy):
-        case_links = article_links(page(built_site, "case-studies", case.id))
+        case_links = links_of(built_site, "case-studies", case.id)
         for challenge_id in case.challenges:
             assert f"../../challenges/{challenge_id}/" in case_links
-            challenge_links = article_links(page(built_site, "challenges", challenge_id))
+            challenge_links = links_of(built_site, "challenges", challenge_id)
             assert f"../../case-studies/{case.id}/" in challenge_links
             checked += 1
     assert checked >= len(CORPUS.all(CaseStudy))
@@ -84,14 +91,14 @@ def test_case_study_and_challenge_pages_link_both_ways(built_site: Path) -> None
 def test_solution_and_reference_pages_show_backlinks(built_site: Path) -> None:
     for solution in CORPUS.all(Solution):
         for challenge_id in solution.challenges:
-            links = article_links(page(built_site, "challenges", challenge_id))
+            links = links_of(built_site, "challenges", challenge_id)
             assert f"../../solutions/{solution.id}/" in links
     cited = 0
     for ref in CORPUS.all(Reference):
-        html = page(built_site, "references", ref.id)
+        links = links_of(built_site, "references", ref.id)
         for model in (Challenge, CaseStudy, Solution):
             for entry in CORPUS.referrers(ref, model):
-                assert f"../../{entry.folder}/{entry.id}/" in article_links(html)
+                assert f"../../{entry.folder}/{entry.id}/" in links
                 cited += 1
     assert cited > 0
 

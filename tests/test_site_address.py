@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO_URL, ROOT, SITE_URL
+from conftest import REPO_URL, ROOT, SITE_URL, once
 from kb.cli import _site_info
 
 pytestmark = pytest.mark.slow
@@ -37,10 +37,22 @@ def files(site: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def elsewhere(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real project built for another address and another repository."""
-    site = tmp_path_factory.mktemp("elsewhere") / "site"
+    return once(tmp_path_factory, "elsewhere", build_elsewhere)
+
+
+def build_elsewhere(folder: Path) -> Path:
+    site = folder / "site"
     env = dict(os.environ, KB_SITE_URL=OTHER_SITE, KB_REPO_URL=OTHER_REPO)
     result = subprocess.run(
-        [sys.executable, "scripts/build.py", "site", "--out", str(site)],  # both editions
+        [
+            sys.executable,
+            "scripts/build.py",
+            "site",
+            "--out",
+            str(site),
+            "--tree",
+            str(folder / "tree"),
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -95,7 +107,8 @@ def test_a_build_without_an_address_says_where_its_links_point(tmp_path: Path) -
     site = tmp_path / "site"
     env = {name: value for name, value in os.environ.items() if name != "KB_SITE_URL"}
     result = subprocess.run(
-        [sys.executable, "scripts/build.py", "site", "--out", str(site)],
+        [sys.executable, "scripts/build.py", "site", "--out", str(site)]
+        + ["--tree", str(tmp_path / "tree")],  # never the repository's build/tree
         cwd=ROOT,
         env=env,
         capture_output=True,
