@@ -107,8 +107,8 @@ def test_a_build_without_an_address_says_where_its_links_point(tmp_path: Path) -
     site = tmp_path / "site"
     env = {name: value for name, value in os.environ.items() if name != "KB_SITE_URL"}
     result = subprocess.run(
-        [sys.executable, "scripts/build.py", "site", "--out", str(site)]
-        + ["--tree", str(tmp_path / "tree")],  # never the repository's build/tree
+        # The tree goes beside the site, never into the repository's build/tree.
+        [sys.executable, "scripts/build.py", "site", "--out", str(site), "--tree", str(tmp_path)],
         cwd=ROOT,
         env=env,
         capture_output=True,
