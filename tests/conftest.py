@@ -155,7 +155,7 @@ class BackgroundBuild:
             with (folder / "running").open("w") as running:
                 fcntl.flock(running, fcntl.LOCK_EX)  # held by the wrapper until it exits
                 argv = [sys.executable, "scripts/build.py", "site", "--out", str(folder / "site")]
-                argv += ["--tree", str(folder / "tree")]  # never the repository's build/tree
+                argv += ["--tree", str(folder / "site-tree")]  # as site_build: never build/tree
                 self.process = subprocess.Popen(
                     [sys.executable, "-c", self.WRAPPER, str(folder), *argv],
                     cwd=ROOT,
