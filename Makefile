@@ -1,6 +1,5 @@
 # Every target sets up what it needs first, so each is one command on a fresh machine.
 PY      := .venv/bin/python
-MKDOCS  := .venv/bin/mkdocs
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 # Reproducible builds: the sitemap's dates come from the last commit, not from the clock.
@@ -11,11 +10,11 @@ endif
 
 .PHONY: serve serve-ja test test-browser site offline check schema ledger build lint clean
 
-serve: .venv  ## Serve the English edition on http://127.0.0.1:8000 (live reload on data/ edits)
-	$(MKDOCS) serve -a 127.0.0.1:8000
+serve: .venv  ## Serve the English edition on http://127.0.0.1:8000 (live reload on every edit)
+	$(PY) scripts/build.py serve
 
 serve-ja: .venv  ## Serve the Japanese edition on http://127.0.0.1:8001/ja/ (one edition at a time)
-	KB_SITE_URL=http://127.0.0.1:8001/ja/ $(MKDOCS) serve -f mkdocs.ja.yml -a 127.0.0.1:8001
+	$(PY) scripts/build.py serve --edition ja
 
 test: .venv  ## Run the whole test suite (builds the real site), one worker per CPU
 	$(PY) -m pytest -q -n auto
@@ -38,7 +37,7 @@ schema: .venv  ## Regenerate data/schema/*.schema.json from the models
 ledger: .venv  ## Add the URLs and anchors the site publishes now to data/ledger.yaml (never removes)
 	$(PY) scripts/build.py ledger
 
-build: .venv  ## Write the generated Markdown pages to build/pages (for other site engines)
+build: .venv  ## Write the docs tree of both editions to build/tree/ (what every engine builds)
 	$(PY) scripts/build.py build
 
 lint: .venv
@@ -50,7 +49,7 @@ clean:
 .venv: pyproject.toml
 	python3 -m venv .venv
 	.venv/bin/pip install --quiet --upgrade pip
-	.venv/bin/pip install --quiet -e '.[dev]'
+	.venv/bin/pip install --quiet -e '.[dev,engines]'
 	touch .venv
 
 .PHONY: linkcheck linkcheck-external bench

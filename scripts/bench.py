@@ -117,7 +117,8 @@ print(imported - start, loaded - imported, read - loaded, rendered - read, len(p
 
 
 def measure(project: Path) -> dict[str, Any]:
-    """The generator alone in a fresh process, then a strict ``mkdocs build`` in another."""
+    """The generator alone in a fresh process, then the English edition as ``make site`` builds
+    it (the docs tree, then a strict ``mkdocs build`` of it) in another."""
     probe = subprocess.run(
         [sys.executable, "-c", GENERATOR, str(ROOT / "scripts"), str(project)],
         capture_output=True,
@@ -130,7 +131,8 @@ def measure(project: Path) -> dict[str, Any]:
     site = project / "site"
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
     env.setdefault("SOURCE_DATE_EPOCH", "1700000000")
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(site)]
+    command = [sys.executable, "scripts/build.py", "site", "--edition", "en", "--out", str(site)]
+    command += ["--tree", str(project / "build" / "tree")]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
@@ -211,7 +213,12 @@ def main(argv: list[str] | None = None) -> int:
         default=5,
         help="builds of the real corpus with and without history, alternated (medians shown)",
     )
+    parser.add_argument(
+        "--engines-only", action="store_true", help="only the engines side by side (last table)"
+    )
     args = parser.parse_args(argv)
+    if args.engines_only:
+        return _engines()
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
@@ -298,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         both = min(e["editions"] for e in editions)
         print(
             f"\nEditions of the real corpus (best of {len(editions)} builds each): English only "
-            f"{english:.2f} s (one `mkdocs build`, what `make serve` rebuilds after an edit); "
+            f"{english:.2f} s (the tree, then one `mkdocs build`); "
             f"English and Japanese {both:.2f} s (`make site`: both at once in two processes, then "
             f"one sitemap) = {both / english:.2f}x the English-only build (target: at most 1.5x). "
             f"Search index: English {editions[0]['index_en'] / 1e6:.2f} MB "
@@ -321,11 +328,24 @@ def main(argv: list[str] | None = None) -> int:
             f"({kb['assess_html_gz'] + kb['assess_assets_gz']:.1f}) |"
         )
     print(
-        "\ntotal = wall time of a strict `mkdocs build` in a fresh process (Python start-up, "
-        "the hook's import, load and render, MkDocs and Material); generator = import of the kb "
-        "package + load + render, timed in a fresh process (an upper bound: MkDocs already "
+        "\ntotal = wall time of the English edition's build in a fresh process (Python start-up, "
+        "the docs tree written, then a strict `mkdocs build` of it: MkDocs and Material); "
+        "generator = import of the kb package + load + render, timed in a fresh process "
+        "(an upper bound: MkDocs already "
         "imports yaml and jinja2); mkdocs = total - generator. Peak RSS: largest process so far."
     )
+    return _engines()
+
+
+def _engines() -> int:
+    """The engines side by side on the real corpus (scripts/bench_engines.py)."""
+    from bench_engines import engine_table, measure_engines
+
+    print("\nEngines, on the real corpus:\n", file=sys.stderr, flush=True)
+    with tempfile.TemporaryDirectory(prefix="kb-bench-engines-") as tmp:
+        project = Path(tmp) / "real"
+        make_project(project, 1)
+        print("\n" + engine_table(measure_engines(project)))
     return 0
 
 

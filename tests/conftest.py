@@ -63,21 +63,19 @@ def copy_project(dest: Path) -> Path:
 
 
 def mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
-    """Run a strict ``mkdocs build`` of ``project`` into ``site_dir``."""
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    """Build the English edition of ``project`` into ``site_dir`` as ``make site`` builds it: the
+    docs tree (beside ``site_dir``), then a strict ``mkdocs build`` of it."""
+    return site_build(project, site_dir, "--edition", "en")
 
 
-def site_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
+def site_build(project: Path, site_dir: Path, *options: str) -> subprocess.CompletedProcess[str]:
     """Build every edition of ``project`` into ``site_dir`` as ``make site`` does: English at the
-    root, Japanese under ``ja/``, in parallel, with one sitemap."""
+    root, Japanese under ``ja/``, in parallel, with one sitemap. The docs tree goes beside
+    ``site_dir``, so builds in parallel never share one."""
+    tree = site_dir.with_name(site_dir.name + "-tree")
+    command = [sys.executable, "scripts/build.py", "site", "--out", str(site_dir)]
     return subprocess.run(
-        [sys.executable, "scripts/build.py", "site", "--out", str(site_dir)],
+        [*command, "--tree", str(tree), *options],
         cwd=project,
         capture_output=True,
         text=True,
@@ -157,6 +155,7 @@ class BackgroundBuild:
             with (folder / "running").open("w") as running:
                 fcntl.flock(running, fcntl.LOCK_EX)  # held by the wrapper until it exits
                 argv = [sys.executable, "scripts/build.py", "site", "--out", str(folder / "site")]
+                argv += ["--tree", str(folder / "site-tree")]  # as site_build: never build/tree
                 self.process = subprocess.Popen(
                     [sys.executable, "-c", self.WRAPPER, str(folder), *argv],
                     cwd=ROOT,
@@ -196,7 +195,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real site, both editions (strict ``mkdocs build``s), built once per test session."""
+    """The real site, both editions (strict ``mkdocs build``s of the docs tree), built once per
+    test session."""
     return BUILD.wait(tmp_path_factory)
 
 

@@ -72,10 +72,16 @@ def test_axe_finds_no_serious_or_critical_issue(
     browser: Any, served_site: str, scheme: str, edition: str
 ) -> None:
     """One axe pass over the pages of an edition in one tab, in one colour scheme: every problem
-    of every page is listed at once. (Four passes, so that xdist can spread them.)"""
+    of every page is listed at once. (Four passes, so that xdist can spread them.)
+
+    The colour scheme changes colours only (Material sets one attribute; the DOM is the same), so
+    the light pass runs every rule and the dark pass the one rule colours can break: contrast."""
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
+    options: dict[str, Any] = {"resultTypes": ["violations"]}
+    if scheme == "dark":
+        options["runOnly"] = {"type": "rule", "values": ["color-contrast"]}
     found = []
     context = browser.new_context(color_scheme=scheme)
     tab = context.new_page()
@@ -85,7 +91,7 @@ def test_axe_finds_no_serious_or_critical_issue(
         response = tab.goto(served_site + rel)
         assert response is not None
         assert response.ok, f"{rel}: {response.status}"
-        results = axe.run(tab).response
+        results = axe.run(tab, options=options).response
         assert results["passes"], f"{rel}: axe ran no check"
         found += [
             f"{rel or 'home'}: {scheme} {v['id']} ({v['impact']}): "

@@ -41,7 +41,9 @@ def test_build_writes_pages_and_rewrites_only_changes(mini_data: Path, tmp_path:
     out = tmp_path / "pages"
     first = run("--data", str(mini_data), "build", "--out", str(out))
     assert first.returncode == 0, first.stderr
-    assert (out / "challenges" / "data-discovery.md").is_file()
+    assert (out / "en" / "docs" / "challenges" / "data-discovery.md").is_file()
+    assert (out / "ja" / "docs" / "challenges" / "data-discovery.md").is_file()
+    assert (out / "en" / "mkdocs.yml").is_file()
     second = run("--data", str(mini_data), "build", "--out", str(out))
     assert "(0 changed)" in second.stdout
 

@@ -24,7 +24,7 @@ from conftest import ROOT, SITE_URL
 from kb.cite import SURVEY, Site, bib_escape, bib_name, bibtex
 from kb.corpus import FOLDERS, load_corpus
 from kb.export import export_files, write_files
-from kb.i18n import install_gettext
+from kb.i18n import theme_strings
 from kb.models import MODELS, CaseStudy, Challenge, Entity, PaperSection, Reference, Stage
 from kb.render import render_site
 
@@ -418,11 +418,12 @@ def test_theme_override_escapes_json_ld_so_data_cannot_close_the_script() -> Non
             }
         )
     )
-    install_gettext(env)  # as scripts/mkdocs_hook.py does for the theme
     env.filters["url"] = lambda path: path  # MkDocs' theme filter (main.html links a script)
     evil = {"name": "</script><script>alert(1)</script> & <!--"}
+    # The theme's strings, as the build puts them in the engine configuration (English).
+    strings = {text: text for text in theme_strings(ROOT / "overrides")}
     html = env.get_template("main.html").render(
-        page={"meta": {"jsonld": evil}}, config={"extra": {}}
+        page={"meta": {"jsonld": evil}}, config={"extra": {"kb_text": strings}}
     )
     script = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
     assert script is not None
@@ -570,11 +571,12 @@ def test_cli_build_writes_the_open_data_beside_the_pages(mini_data: Path, tmp_pa
         [*command, "build", "--out", str(out)], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
-    corpus = json.loads((out / "api" / "corpus.json").read_text())
+    docs = out / "en" / "docs"  # the English edition's docs: the site's root
+    corpus = json.loads((docs / "api" / "corpus.json").read_text())
     assert corpus["schema"] == SITE_URL + "api/schema/corpus.schema.json"
-    page = (out / "challenges" / "data-discovery.md").read_text()
+    page = (docs / "challenges" / "data-discovery.md").read_text()
     link = re.search(r"\[this entry as JSON\]\(([^)]+)\)", page)
     assert link is not None
-    assert (out / "challenges" / link[1]).resolve() == (
-        out / "api" / "challenges" / "data-discovery.json"
+    assert (docs / "challenges" / link[1]).resolve() == (
+        docs / "api" / "challenges" / "data-discovery.json"
     ).resolve()

@@ -146,8 +146,9 @@ def test_cli_build_writes_the_facet_index_beside_the_pages(tmp_path: Path) -> No
     from kb.cli import main
 
     assert main(["build", "--out", str(tmp_path)]) == 0
-    assert (tmp_path / "matrix.md").is_file()
-    assert json.loads((tmp_path / FACETS_PATH).read_text())["items"]
+    docs = tmp_path / "en" / "docs"
+    assert (docs / "matrix.md").is_file()
+    assert json.loads((docs / FACETS_PATH).read_text())["items"]
 
 
 # The matrix as HTML ----------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""``mkdocs serve`` regenerates pages when a data file changes (the live-reload promise)."""
+"""``kb serve`` (make serve) regenerates pages when a data file changes (live reload)."""
 
 from __future__ import annotations
 
@@ -42,12 +42,12 @@ def wait_for(url: str, needle: str, seconds: float) -> bool:
 
 
 @pytest.mark.parametrize(
-    ("config", "edition", "path", "before", "after"),
+    ("code", "edition", "path", "before", "after"),
     [
-        ("mkdocs.yml", "", "challenges/concept-drift.yaml", "Concept drift", "Concept shift"),
+        ("en", "", "challenges/concept-drift.yaml", "Concept drift", "Concept shift"),
         # As `make serve-ja` runs it: the edition's own address, so it is served under /ja/.
         (
-            "mkdocs.ja.yml",
+            "ja",
             "ja/",
             "ja/challenges/concept-drift.yaml",
             "コンセプトドリフト",
@@ -57,13 +57,13 @@ def wait_for(url: str, needle: str, seconds: float) -> bool:
     ids=["en", "ja"],
 )
 def test_serve_rebuilds_a_page_after_its_yaml_changes(
-    tmp_path: Path, config: str, edition: str, path: str, before: str, after: str
+    tmp_path: Path, code: str, edition: str, path: str, before: str, after: str
 ) -> None:
     project = copy_project(tmp_path / "project")
     port = free_port()
     address = f"http://127.0.0.1:{port}/{edition}"
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-f", config, "-a", f"127.0.0.1:{port}"],
+        [sys.executable, "scripts/build.py", "serve", "--edition", code, "-a", f"127.0.0.1:{port}"],
         cwd=project,
         env={**os.environ, "KB_SITE_URL": address},
         stdout=subprocess.DEVNULL,

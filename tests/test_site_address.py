@@ -44,7 +44,15 @@ def build_elsewhere(folder: Path) -> Path:
     site = folder / "site"
     env = dict(os.environ, KB_SITE_URL=OTHER_SITE, KB_REPO_URL=OTHER_REPO)
     result = subprocess.run(
-        [sys.executable, "scripts/build.py", "site", "--out", str(site)],  # both editions
+        [
+            sys.executable,
+            "scripts/build.py",
+            "site",
+            "--out",
+            str(site),
+            "--tree",
+            str(folder / "tree"),
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -99,7 +107,16 @@ def test_a_build_without_an_address_says_where_its_links_point(tmp_path: Path) -
     site = tmp_path / "site"
     env = {name: value for name, value in os.environ.items() if name != "KB_SITE_URL"}
     result = subprocess.run(
-        [sys.executable, "scripts/build.py", "site", "--out", str(site)],
+        # The tree goes beside the site, never into the repository's build/tree.
+        [
+            sys.executable,
+            "scripts/build.py",
+            "site",
+            "--out",
+            str(site),
+            "--tree",
+            str(tmp_path / "t"),
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -118,10 +118,18 @@ def test_deploy_builds_with_make_and_publishes_through_the_official_pages_action
 def test_ci_runs_make_test_with_browser_tests_required_on_pull_requests() -> None:
     workflow = load(WORKFLOWS / "ci.yml")
     assert "pull_request" in workflow["on"]
-    runs = [step["run"] for step in steps(workflow) if "run" in step]
+    runs = [step["run"] for step in workflow["jobs"]["test"]["steps"] if "run" in step]
     assert runs == ["bash .ci/run"]
     script = (ROOT / ".ci" / "run").read_text()
     assert "apt-get install" in script
     assert "chromium" in script
     assert "KB_REQUIRE_BROWSER=1" in script
     assert re.search(r"^make test$", script, re.MULTILINE)
+
+
+def test_ci_builds_the_second_engine_in_a_job_of_its_own() -> None:
+    job = load(WORKFLOWS / "ci.yml")["jobs"]["zensical"]
+    (run,) = [step["run"] for step in job["steps"] if "run" in step]
+    assert "make .venv" in run  # installs the engines group beside dev (Makefile)
+    assert "KB_REQUIRE_BROWSER=1" in run
+    assert re.search(r"pytest .*-m engine", run)

@@ -15,14 +15,10 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from kb.assess import (
     MAX_BYTES,
     AssessmentError,
-    assess_files,
     describe,
     migrate,
     page_data,
@@ -31,18 +27,14 @@ from kb.assess import (
     size_problem,
 )
 from kb.bundle import write_zip
-from kb.changes import changes_feed
-from kb.cite import Site, edit_branch, project_version
+from kb.cite import Site
 from kb.corpus import FOLDERS, Corpus, load_corpus
 from kb.diagnostics import PLACEHOLDER, CorpusError, Diagnostic, format_diagnostics
-from kb.export import export_files, write_files
-from kb.find import find_assets
 from kb.history import read_history
 from kb.i18n import (
     EDITIONS,
     LANGUAGES,
     LOCALES,
-    env_gettext,
     python_strings,
     template_strings,
     update_catalog,
@@ -59,14 +51,15 @@ from kb.ledger import (
 )
 from kb.lifecycle import url_of
 from kb.models import Entity
-from kb.permalinks import render_redirects
-from kb.render import make_env, render_site, write_pages
+from kb.render import make_env, render_site
 from kb.report import FORMATS, render
 from kb.schema import schema_files
+from kb.siteconfig import ENGINE_CONFIG, SOURCE_CONFIGS, ConfigError, read_config
 from kb.sitemap import merge_sitemaps
 from kb.skeleton import check_new, refusals, skeleton
 from kb.translations import Language, Translations, fingerprint, load_language
 from kb.translations import skeleton as translation_skeleton
+from kb.tree import TREE, Project, TreeError, generate, site_of, write_tree
 
 ROOT = Path(__file__).resolve().parents[2]
 OFFLINE_ZIP = "deploying-ml-kb-offline.zip"
@@ -78,13 +71,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="corpus folder")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="validate the corpus and report every problem")
-    build = commands.add_parser("build", help="write the generated Markdown pages to a folder")
-    build.add_argument("--out", type=Path, default=ROOT / "build" / "pages")
+    build = commands.add_parser(
+        "build", help="write the docs tree every edition is built from (pages, data, configuration)"
+    )
+    build.add_argument("--out", type=Path, default=ROOT / TREE)
     build.add_argument("--site-url", help="public root URL, for absolute permalinks")
+    build.add_argument("--offline", action="store_true", help="the offline bundle's tree")
     ledger = commands.add_parser("ledger", help="add the URLs the site publishes to the ledger")
     ledger.add_argument("--check", action="store_true", help="fail if the ledger lacks some")
-    site = commands.add_parser("site", help="strict MkDocs build, swapped into place on success")
+    site = commands.add_parser(
+        "site", help="write the tree, then a strict MkDocs build, swapped into place on success"
+    )
     site.add_argument("--out", type=Path, default=ROOT / "site")
+    site.add_argument("--tree", type=Path, default=ROOT / TREE, help="where the tree is written")
+    site.add_argument(
+        "--edition",
+        choices=sorted(SOURCE_CONFIGS),
+        action="append",
+        help="build only this edition (repeatable; default: every edition)",
+    )
+    serve = commands.add_parser(
+        "serve", help="serve one edition, rebuilt and reloaded after every edit of the sources"
+    )
+    serve.add_argument("--edition", choices=sorted(SOURCE_CONFIGS), default="en")
+    serve.add_argument("--dev-addr", "-a", default=None, help="host:port (en 8000, ja 8001)")
+    serve.add_argument("--tree", type=Path, default=None, help="where the tree is written")
+    serve.add_argument(
+        "--engine",
+        choices=["mkdocs", "zensical"],
+        default="mkdocs",
+        help="MkDocs + Material, kept warm (default), or Zensical's own server",
+    )
     offline = commands.add_parser("offline", help="zip a strict offline build (opens from disk)")
     offline.add_argument("--out", type=Path, default=ROOT / "build" / OFFLINE_ZIP)
     schema = commands.add_parser("schema", help="write data/schema/*.schema.json from the models")
@@ -127,9 +144,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "new":
         return _new(args.data, args.collection, args.id)
     if args.command == "site":
-        return _site(args.out)
+        editions_wanted = tuple(args.edition or SOURCE_CONFIGS)
+        return _site(args.out, args.tree, _project(args.data, editions=editions_wanted))
+    if args.command == "serve":
+        return _serve(args.data, args.edition, args.dev_addr, args.tree, args.engine)
     if args.command == "offline":
-        return _offline(args.out)
+        return _offline(args.out, _project(args.data, offline=True))
+    if args.command == "build":
+        project = _project(args.data, site_url=args.site_url, offline=args.offline or None)
+        return _build(project, args.out)
     try:
         corpus = load_corpus(args.data, root=args.data.resolve().parent)
     except CorpusError as exc:
@@ -189,25 +212,7 @@ def main(argv: list[str] | None = None) -> int:
             done = len(translated.translations.entries)
             print(f"{LANGUAGES[code]} ({code}): {done} translations; {summary}")
         return 0
-    for prefix, (edition_corpus, edition_site, language) in editions.items():
-        out = args.out / prefix
-        env = make_env(language.catalog if language else None)
-        redirects = render_redirects(
-            edition_corpus,
-            site_url=edition_site.url,
-            site_name=edition_site.name,
-            gettext=env_gettext(env),
-            language=edition_site.language,
-        )
-        assets = find_assets(edition_corpus, gettext=env_gettext(env)) | changes_feed(
-            edition_corpus, history, env, edition_site
-        )
-        written = write_pages(pages[prefix] | redirects | assets, out)
-        print(f"{len(pages[prefix])} pages in {out} ({len(written)} changed)")
-    data_files = export_files(corpus, site_info, languages) | assess_files(site_info)
-    written = write_files(data_files, args.out)
-    print(f"{len(data_files)} open-data files in {args.out / 'api'} ({len(written)} changed)")
-    return 0
+    raise AssertionError(args.command)
 
 
 def _strings(language: str) -> int:
@@ -266,61 +271,79 @@ def _translate(corpus: Corpus, translations: Translations, args: argparse.Namesp
 
 
 def _site_info(url: str | None = None, config_file: str = "mkdocs.yml") -> Site:
-    """Site name, URL and repository of an edition, from its MkDocs configuration (following
-    ``INHERIT``); version from pyproject.toml.
-
-    ``!ENV`` values are read from the environment as MkDocs reads them (``KB_SITE_URL`` and
-    ``KB_REPO_URL`` set where the site is deployed); Python tags are ignored. Another edition
-    lives at the site's address plus its prefix (``…/ja/``), as the MkDocs hook places it.
-    """
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
-    Loader.add_constructor("!ENV", _env_tag)
-    Loader.add_multi_constructor("!", lambda *_: None)
-    config: dict[str, Any] = {}
-    name: str | None = config_file
-    while name:
-        layer = yaml.load((ROOT / name).read_text(encoding="utf-8"), Loader=Loader)
-        config = layer | config  # the child's keys win over its parent's
-        name = layer.get("INHERIT")
-    language = (config.get("theme") or {}).get("language", "en")
-    root_url = url or config.get("site_url") or "/"
-    return Site(
-        config["site_name"],
-        root_url.rstrip("/") + "/" + EDITIONS[language].prefix,
-        project_version(ROOT),
-        repo_url=config.get("repo_url"),
-        branch=edit_branch(config.get("edit_uri")),
-        root=root_url,
-        language=language,
-    )
+    """Site name, URL and repository of an edition, from its source configuration (following
+    ``INHERIT``, ``!ENV`` read from the environment as MkDocs reads it: ``KB_SITE_URL`` and
+    ``KB_REPO_URL`` set where the site is deployed); version from pyproject.toml. Another edition
+    lives at the site's address plus its prefix (``…/ja/``)."""
+    config = read_config(ROOT, config_file)
+    if url:
+        config["site_url"] = url
+    return site_of(config, ROOT)
 
 
-def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> object:
-    """``!ENV NAME`` or ``!ENV [NAME, OTHER, default]``: the first variable set, else the default.
+def _project(
+    data: Path,
+    *,
+    site_url: str | None = None,
+    offline: bool | None = None,
+    editions: tuple[str, ...] = tuple(SOURCE_CONFIGS),
+) -> Project:
+    return Project(ROOT, data, site_url=site_url, offline=offline, editions=editions)
 
-    The semantics of pyyaml_env_tag, which MkDocs uses for the same tag.
-    """
-    default: object = None
-    if isinstance(node, yaml.ScalarNode):
-        names = [node]
-    elif isinstance(node, yaml.SequenceNode):
-        names = node.value
-        if len(names) > 1:
-            default, names = loader.construct_object(names[-1]), names[:-1]
-    else:
-        raise yaml.constructor.ConstructorError(
-            None, None, "!ENV expects a name or a list of names", node.start_mark
-        )
-    for name in (str(loader.construct_scalar(n)) for n in names):
-        if name in os.environ:
-            value = os.environ[name]  # typed like any YAML scalar, as MkDocs does
-            tag = loader.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
-            return loader.construct_object(yaml.ScalarNode(tag, value))
-    return default
+
+def _write_tree(
+    project: Project, out: Path, known: dict[str, bytes] | None = None, *, open_data: bool = True
+) -> tuple[dict[str, bytes], list[str]] | None:
+    """Generate the tree and write what changed; print every problem and return None on failure
+    (the tree on disk is then left as it was). Without ``open_data``, the open-data files the
+    tree holds (``known``) are kept as they are."""
+    try:
+        files = generate(project, open_data=open_data)
+    except CorpusError as exc:
+        print(format_diagnostics(exc.diagnostics), file=sys.stderr)
+        return None
+    except (TreeError, ConfigError) as exc:
+        print(str(exc), file=sys.stderr)
+        return None
+    if not open_data and known:
+        files = {p: d for p, d in known.items() if "/docs/api/" in p and p not in files} | files
+    return files, write_tree(files, out, known)
+
+
+def _serve(data: Path, edition: str, address: str | None, tree: Path | None, engine: str) -> int:
+    """``kb serve``: the edition at its own address (``KB_SITE_URL``, else the local one); the
+    tree of the served edition only, in ``build/serve/<edition>/`` unless told."""
+    from kb.serve import serve, sources  # only the server needs it
+
+    address = address or ("127.0.0.1:8000" if edition == "en" else "127.0.0.1:8001")
+    prefix = EDITIONS[edition].prefix
+    url = os.environ.get("KB_SITE_URL") or f"http://{address}/{prefix}"
+    # The edition's address (make serve-ja: …/ja/) is the root's plus its prefix.
+    root_url = url.removesuffix(prefix) if prefix and url.endswith("/" + prefix) else url
+    project = _project(data, site_url=root_url, editions=(edition,))
+    out = tree or ROOT / "build" / "serve" / edition
+    known: dict[str, bytes] = {}  # what the tree holds, so unchanged files are not read back
+
+    def regenerate(open_data: bool) -> list[str] | None:
+        written = _write_tree(project, out, known, open_data=open_data)
+        return None if written is None else written[1]
+
+    site_url = root_url.rstrip("/") + "/" + prefix
+    return serve(sources(ROOT, data), out, edition, address, site_url, regenerate, engine=engine)
+
+
+def _build(project: Project, out: Path) -> int:
+    """``kb build``: the docs tree, each edition's folder ready for a site engine."""
+    written = _write_tree(project, out)
+    if written is None:
+        return 1
+    files, changed = written
+    for code in project.editions:
+        pages = sum(1 for p in files if p.startswith(f"{code}/docs/") and p.endswith(".md"))
+        data = sum(1 for p in files if p.startswith(f"{code}/docs/api/"))
+        print(f"{code}: {pages} pages, {data} open-data files in {out / code / 'docs'}")
+    print(f"tree in {out}: {len(files)} files ({len(changed)} changed)")
+    return 0
 
 
 def _report(
@@ -440,36 +463,31 @@ def _schema(folder: Path, *, check: bool) -> int:
 
 
 MKDOCS_BUILD = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
-EDITION_CONFIGS: dict[str, str] = {"en": "mkdocs.yml", "ja": "mkdocs.ja.yml"}
-"""The MkDocs configuration of each edition; the English one is the site root."""
+EDITION_CONFIGS = SOURCE_CONFIGS
 
 
-def build_editions(site_dir: Path, *, offline: bool = False) -> bool:
-    """Build every edition at once, in parallel processes, into ``site_dir`` and its subfolders.
-
-    The English edition is the site root; another edition goes into its prefix (``ja/``).
-    Each edition loads the corpus itself, so a bad corpus is reported once, by the first edition
-    that fails; the site's sitemap lists every edition's pages with their ``hreflang`` alternates.
-    """
-    environment = os.environ | ({"KB_OFFLINE": "true"} if offline else {})
+def build_editions(tree: Path, site_dir: Path, editions: tuple[str, ...]) -> bool:
+    """Build ``editions`` of the tree at once, in parallel processes, into ``site_dir`` and its
+    subfolders: the English edition is the site root; another goes into its prefix (``ja/``).
+    With every edition, the site's sitemap lists every page with its ``hreflang`` alternates
+    (the offline bundle has none)."""
     with tempfile.TemporaryDirectory(prefix=".editions-", dir=site_dir.parent) as tmp:
-        targets = {code: site_dir if code == "en" else Path(tmp) / code for code in EDITION_CONFIGS}
+        targets = {code: site_dir if code == "en" else Path(tmp) / code for code in editions}
         running = {
             code: subprocess.Popen(
                 [
                     *MKDOCS_BUILD,
                     "--config-file",
-                    str(ROOT / config),
+                    str(tree / code / ENGINE_CONFIG),
                     "--site-dir",
                     str(targets[code]),
                 ],
                 cwd=ROOT,
-                env=environment,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
             )
-            for code, config in EDITION_CONFIGS.items()
+            for code in editions
         }
         results = {code: process.communicate() for code, process in running.items()}
         for code, process in running.items():
@@ -479,8 +497,8 @@ def build_editions(site_dir: Path, *, offline: bool = False) -> bool:
         for code, target in targets.items():
             if code != "en":
                 target.rename(site_dir / EDITIONS[code].prefix)
-    if not offline:
-        sitemaps = {code: (site_dir / EDITIONS[code].prefix / "sitemap.xml") for code in targets}
+    sitemaps = {code: site_dir / EDITIONS[code].prefix / "sitemap.xml" for code in targets}
+    if len(targets) > 1 and all(path.is_file() for path in sitemaps.values()):
         merged = merge_sitemaps(
             _site_info().url,
             {code: path.read_text(encoding="utf-8") for code, path in sitemaps.items()},
@@ -492,8 +510,9 @@ def build_editions(site_dir: Path, *, offline: bool = False) -> bool:
     return True
 
 
-def _site(out: Path) -> int:
-    """Build into a fresh folder and swap it in only on success, so a failure loses nothing."""
+def _site(out: Path, tree: Path, project: Project) -> int:
+    """Write the tree, then build into a fresh folder and swap it in only on success, so a
+    failure loses nothing."""
     if not os.environ.get("KB_SITE_URL"):
         # A build for a deployment that forgot the address would publish links to localhost.
         print(
@@ -501,11 +520,14 @@ def _site(out: Path) -> int:
             f"{_site_info().root} (set KB_SITE_URL=https://your.host/ for a deployment)",
             file=sys.stderr,
         )
+    if _write_tree(project, tree) is None:
+        print(f"build failed; {out} is unchanged", file=sys.stderr)
+        return 1
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; a web server or linkchecker must read it
-    if not build_editions(staging):
+    if not build_editions(tree, staging, project.editions):
         shutil.rmtree(staging, ignore_errors=True)
         print(f"build failed; {out} is unchanged", file=sys.stderr)
         return 1
@@ -515,16 +537,21 @@ def _site(out: Path) -> int:
         out.rename(old)
     staging.rename(out)
     shutil.rmtree(old, ignore_errors=True)
-    print(f"site built in {out} ({', '.join(EDITION_CONFIGS)})")
+    print(f"site built in {out} ({', '.join(project.editions)})")
     return 0
 
 
-def _offline(out: Path) -> int:
-    """Build every edition with the offline plugin on, into a temporary folder, and zip it."""
+def _offline(out: Path, project: Project) -> int:
+    """Write the offline bundle's tree and build every edition from it into a temporary folder,
+    then zip it."""
     with tempfile.TemporaryDirectory(prefix="kb-offline-") as tmp:
+        tree = Path(tmp) / "tree"
+        if _write_tree(project, tree) is None:
+            print(f"offline build failed; {out} is unchanged", file=sys.stderr)
+            return 1
         site = Path(tmp) / "site"
         site.mkdir()
-        if not build_editions(site, offline=True):
+        if not build_editions(tree, site, project.editions):
             print(f"offline build failed; {out} is unchanged", file=sys.stderr)
             return 1
         # The sitemap lists the hosted URLs and carries the build date: no use from disk.

@@ -34,7 +34,7 @@ from kb.models import (
     Step,
     Strict,
 )
-from kb.sources import Loc, Source, read_source
+from kb.sources import Loc, Source, read_entry_source
 
 E = TypeVar("E", bound=Entity)
 M = TypeVar("M", bound=Strict)
@@ -263,7 +263,7 @@ def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
                 )
                 continue
             shown = display(path)
-            parsed = read_source(shown, path.read_bytes())
+            parsed = read_entry_source(shown, path.read_bytes())
             if isinstance(parsed, list):
                 problems.extend(parsed)
                 broken[folder].add(path.stem)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import jinja2
 import yaml
+from jinja2 import nodes
 
 from kb.diagnostics import PLACEHOLDER, CorpusError, Diagnostic
 from kb.sources import Source, read_source
@@ -159,7 +160,8 @@ _PY_CALL = ("N_", "_", "gettext")
 
 
 def template_strings(env: jinja2.Environment, folders: list[Path]) -> dict[str, str]:
-    """``{English string: where it is used}`` for every ``_()`` of the templates in ``folders``."""
+    """``{English string: where it is used}`` for every ``_()`` of the templates in ``folders``,
+    and every ``t["..."]`` of the theme's (see :data:`THEME_STRINGS`)."""
     found: dict[str, str] = {}
     for folder in folders:
         for path in sorted(folder.rglob("*")):
@@ -170,7 +172,38 @@ def template_strings(env: jinja2.Environment, folders: list[Path]) -> dict[str, 
                 for text in message if isinstance(message, tuple) else (message,):
                     if isinstance(text, str):
                         found.setdefault(text, f"{path.name}:{line}")
+            for text, line in _theme_lookups(env.parse(source)):
+                found.setdefault(text, f"{path.name}:{line}")
     return found
+
+
+THEME_STRINGS = "t"
+"""The name under which theme templates (overrides/) read their interface strings:
+``{% set t = config.extra.kb_text or {} %}`` then ``t["Page not found"]``. The build resolves
+them per edition into the engine configuration, so the templates call no gettext: MiniJinja
+(Zensical) has none, and the same templates render in both engines."""
+
+
+def theme_strings(folder: Path) -> dict[str, str]:
+    """``{English string: where it is used}`` for every ``t["..."]`` of the templates in
+    ``folder`` (``overrides/``), found in their syntax tree, not by pattern."""
+    env = jinja2.Environment()
+    found: dict[str, str] = {}
+    for path in sorted(folder.rglob("*.html")):
+        for text, line in _theme_lookups(env.parse(path.read_text(encoding="utf-8"))):
+            found.setdefault(text, f"{path.name}:{line}")
+    return found
+
+
+def _theme_lookups(tree: nodes.Template) -> list[tuple[str, int]]:
+    return [
+        (node.arg.value, node.lineno)
+        for node in tree.find_all(nodes.Getitem)
+        if isinstance(node.node, nodes.Name)
+        and node.node.name == THEME_STRINGS
+        and isinstance(node.arg, nodes.Const)
+        and isinstance(node.arg.value, str)
+    ]
 
 
 def python_strings(folder: Path) -> dict[str, str]:

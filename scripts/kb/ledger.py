@@ -30,7 +30,7 @@ from kb.i18n import EDITIONS
 from kb.models import Slug, Strict
 from kb.permalinks import page_url, redirect_targets
 from kb.render import page_path, sections_of
-from kb.sources import Source, read_source
+from kb.sources import Source, read_entry_source, read_source
 
 LEDGER = "ledger.yaml"
 """The ledger's file name, at the top of the data folder (beside the collection folders)."""
@@ -116,7 +116,7 @@ def read_ledger(path: Path, shown: str) -> tuple[dict[str, Record], Source | Non
     """
     if not path.is_file():
         return {}, None
-    source = read_source(shown, path.read_bytes())
+    source = read_entry_source(shown, path.read_bytes())
     if isinstance(source, list):
         raise LedgerError(source)
     if source.data is None:

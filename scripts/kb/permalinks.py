@@ -19,7 +19,14 @@ from kb.i18n import EDITIONS, Edition, untranslated
 from kb.lifecycle import redirect_url, url_of
 from kb.models import Entity
 
-__all__ = ["page_url", "redirect_targets", "render_moves", "render_redirects", "url_of"]
+__all__ = [
+    "page_url",
+    "redirect_targets",
+    "render_moves",
+    "render_redirects",
+    "served_url",
+    "url_of",
+]
 
 
 def page_url(path: str) -> str:
@@ -30,6 +37,17 @@ def page_url(path: str) -> str:
     else:
         stem += "/"
     return "/" + stem.lstrip("/")
+
+
+def served_url(path: str, *, directory_urls: bool = True) -> str:
+    """Where an engine serves the page at ``path`` (``challenges/x.md``), relative to its
+    edition's root: ``challenges/x/``, or ``challenges/x.html`` in the offline bundle."""
+    url = page_url(path).lstrip("/")
+    if directory_urls:
+        return url
+    if url == "" or path.endswith("index.md"):
+        return url + "index.html"
+    return url.rstrip("/") + ".html"
 
 
 def redirect_targets(corpus: Corpus) -> dict[str, Entity]:

@@ -38,7 +38,7 @@ from kb.models import (
     Stage,
     Step,
 )
-from kb.permalinks import ROOT_SCHEME
+from kb.permalinks import ROOT_SCHEME, served_url
 from kb.tools import fact_counts, similar_tools, tool_pages, tool_row
 from kb.translations import Language
 
@@ -111,7 +111,16 @@ def html_attr(text: str) -> str:
 
 def relative(target: str, here: str) -> str:
     """The relative link from page ``here`` to page ``target`` (both ``.md`` paths)."""
-    return posixpath.relpath(target, posixpath.dirname(here) or ".")
+    start = posixpath.dirname(here)
+    if ".." in target or ".." in start or target.startswith("/") or start.startswith("/"):
+        return posixpath.relpath(target, start or ".")
+    # posixpath.relpath, without its two calls to os.getcwd: pages link thousands of times.
+    parts = [p for p in target.split("/") if p not in ("", ".")]
+    base = [p for p in start.split("/") if p not in ("", ".")]
+    common = 0
+    while common < min(len(parts), len(base)) and parts[common] == base[common]:
+        common += 1
+    return "/".join([".."] * (len(base) - common) + parts[common:]) or "."
 
 
 def sections_of(markdown: str) -> list[tuple[str, str]]:
@@ -161,6 +170,26 @@ def data_link(path: str, here: str) -> str:
     return ROOT_SCHEME + path
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates, kept for the life of the process and shared by every environment
+    (they are all configured alike): compiling took 40% of a render, and a server renders the
+    site again after each edit. An edited template has another checksum, so it is compiled anew.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if (code := self._code.get(bucket.key + bucket.checksum)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key + bucket.checksum] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
 def make_env(catalog: Mapping[str, str] | None = None) -> jinja2.Environment:
     """The Jinja environment: strict about undefined names, Markdown output (no autoescape)."""
     env = jinja2.Environment(
@@ -170,6 +199,7 @@ def make_env(catalog: Mapping[str, str] | None = None) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=_COMPILED,
     )
     env.add_extension("jinja2.ext.do")  # {% do rows.append(...) %} builds table rows
     install_gettext(env, catalog)  # every string a reader sees goes through _() (kb/i18n.py)
@@ -207,6 +237,7 @@ def make_env(catalog: Mapping[str, str] | None = None) -> jinja2.Environment:
         CASE_KINDS=models.CASE_KINDS,
         COLLECTION_NAMES=models.COLLECTION_NAMES,
         SITE_URL=None,
+        served=served_url,
     )
     return env
 
@@ -217,6 +248,8 @@ def render_site(
     history: History | None = None,
     language: Language | None = None,
     languages: Mapping[str, Language] | None = None,
+    *,
+    directory_urls: bool = True,
 ) -> dict[str, str]:
     """Every generated page of the site, keyed by its path under ``docs/``.
 
@@ -226,7 +259,9 @@ def render_site(
     :func:`kb.history.read_history`) dates each entry and fills the Changes page; without it,
     pages say that the history is unavailable. With ``language`` (another edition), ``corpus`` is
     its localized corpus, and the same templates render in that language. ``languages`` (every
-    other edition) tell the editorial-status page which translations are behind.
+    other edition) tell the editorial-status page which translations are behind. Without
+    ``directory_urls`` (the offline bundle), breadcrumbs in the front matter lead to ``.html``
+    files.
     """
     history = history or History(unavailable="not-read")
     env = make_env(language.catalog if language else None)
@@ -243,6 +278,8 @@ def render_site(
     env.globals["COUNTS"] = _listing_counts(corpus)
     # A case study's industries, primary first (templates list them beside the case).
     env.globals["industries_of"] = lambda case: corpus.targets(case, Industry, "industries")
+    # Where the engine serves a page, from the edition's root (a breadcrumb's link).
+    env.globals["served"] = lambda path: served_url(path, directory_urls=directory_urls)
     pages: dict[str, str] = {}
 
     def render(path: str, template: str, **context: Any) -> str:

@@ -57,6 +57,22 @@ class Source:
         return found
 
 
+_PARSED: dict[str, tuple[bytes, Source | list[Diagnostic]]] = {}  # path -> its last parse
+
+
+def read_entry_source(path: str, raw: bytes) -> Source | list[Diagnostic]:
+    """:func:`read_source` for an entry of the corpus, a translation or the ledger, remembered
+    for the life of the process by its path and bytes: ``kb serve`` loads the corpus again
+    after every edit, and parsing is most of loading, so only the files whose bytes changed are
+    parsed again. Callers only read what it returns."""
+    last = _PARSED.get(path)
+    if last is not None and last[0] == raw:
+        return last[1]
+    parsed = read_source(path, raw)
+    _PARSED[path] = (raw, parsed)
+    return parsed
+
+
 def read_source(path: str, raw: bytes) -> Source | list[Diagnostic]:
     """Parse one file; return its Source, or the diagnostics that stop it from being read."""
     try:

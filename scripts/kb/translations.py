@@ -35,7 +35,7 @@ from kb.models import (
     Strict,
     Translatable,
 )
-from kb.sources import Source, read_source
+from kb.sources import Source, read_entry_source
 
 Fingerprint = Annotated[
     str,
@@ -293,7 +293,7 @@ def _load_one(
     language: str, path: Path, shown: str, corpus: Corpus, problems: list[Diagnostic]
 ) -> Translation | None:
     model = FOLDERS[path.parent.name]
-    parsed = read_source(shown, path.read_bytes())
+    parsed = read_entry_source(shown, path.read_bytes())
     if isinstance(parsed, list):
         problems.extend(parsed)
         return None
