@@ -17,7 +17,7 @@ serve-ja: .venv  ## Serve the Japanese edition on http://127.0.0.1:8001/ja/ (one
 	$(PY) scripts/build.py serve --edition ja
 
 test: .venv  ## Run the whole test suite (builds the real site), one worker per CPU
-	$(PY) -m pytest -q -n auto --dist worksteal
+	$(PY) -m pytest -q -n auto
 
 test-browser: .venv  ## Only the browser tests; fails (not skips) when chromium is missing
 	KB_REQUIRE_BROWSER=1 $(PY) -m pytest -q -n auto -m browser
