@@ -210,22 +210,23 @@ def test_open_data_is_published_once_and_carries_the_japanese_text(built_site: P
     ],
 )
 def test_the_language_switcher_round_trips_keeping_the_section(
-    page: Any, served_site: str, rel: str
+    page: Any, served_site_without_search: str, rel: str
 ) -> None:
+    base = served_site_without_search
     anchor = "#references" if rel.startswith("challenges/concept") else ""
-    page.goto(served_site + rel + anchor)
+    page.goto(base + rel + anchor)
     assert page.evaluate("document.documentElement.lang") == "en"
     switch_language(page, "ja")
-    assert page.url == served_site + "ja/" + rel + anchor
+    assert page.url == base + "ja/" + rel + anchor
     switch_language(page, "en")
-    assert page.url == served_site + rel + anchor
+    assert page.url == base + rel + anchor
 
 
 def switch_language(page: Any, lang: str) -> None:
     """Open the header's language menu and pick ``lang``, as a reader does."""
     page.hover(".md-header__option .md-select")
     page.click(f".md-header__option .md-select__link[hreflang={lang}]")
-    page.wait_for_function(f"document.documentElement.lang === '{lang}'")
+    page.wait_for_function(f"document.documentElement?.lang === '{lang}'")
 
 
 @pytest.mark.browser

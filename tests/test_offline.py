@@ -218,7 +218,7 @@ def test_offline_japanese_edition_searches_and_switches_language_from_disk(
     page.goto(page.url.split("?")[0].split("#")[0] + "#solutions")  # drop search's ?h=
     page.hover(".md-header__option .md-select")
     page.click(".md-header__option .md-select__link[hreflang=en]")
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_function("document.documentElement?.lang === 'en'")
     assert page.url == (unpacked / "challenges" / "concept-drift.html").as_uri() + "#solutions"
     outside = [url for url in requests if not url.startswith(("file://", "data:"))]
     assert outside == []
