@@ -4,15 +4,11 @@ address a link can hold."""
 
 from __future__ import annotations
 
-import functools
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from http import HTTPStatus
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
-from conftest import QuietHandler
+from conftest import QuietHandler, static_host
 
 
 class PagesHandler(QuietHandler):
@@ -32,15 +28,7 @@ class PagesHandler(QuietHandler):
             self.wfile.write(body)
 
 
-@contextmanager
-def pages_host(site: Path) -> Iterator[str]:
-    """Serve ``site`` on 127.0.0.1 (a free port) like GitHub Pages; yields its base URL."""
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(PagesHandler, directory=str(site))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+def pages_host(site: Path, *, search: bool = True) -> AbstractContextManager[str]:
+    """Serve ``site`` on 127.0.0.1 (a free port) like GitHub Pages; yields its base URL. Without
+    ``search``, its search indexes hold no document (see ``served_site_without_search``)."""
+    return static_host(site, PagesHandler, search=search)

@@ -8,21 +8,18 @@ message. Every request is logged; none may leave 127.0.0.1.
 from __future__ import annotations
 
 import base64
-import functools
 import json
 import re
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from assess_helpers import CASES, FIXTURES, VALIDATION, case_bytes, html_body, kb_report
-from conftest import ROOT, QuietHandler, copy_project, mkdocs_build, once
+from conftest import ROOT, copy_project, mkdocs_build, once, static_host
 from kb.assess import Assessment, fill, migrate, page_data
 from kb.cite import Site, project_version
 from kb.corpus import load_corpus
@@ -111,14 +108,14 @@ def outside(requests: list[str], base: str) -> list[str]:
 
 
 def test_fill_reload_share_export_import_and_nothing_leaves_the_machine(
-    browser: Any, served_site: str, tmp_path: Path
+    browser: Any, served_site_without_search: str, tmp_path: Path
 ) -> None:
     requests: list[str] = []
     first = browser.new_context(accept_downloads=True)
     first.grant_permissions(["clipboard-read", "clipboard-write"])
     first.on("request", lambda r: requests.append(r.url))
     page = first.new_page()
-    open_page(page, served_site + "assess/")
+    open_page(page, served_site_without_search + "assess/")
 
     # Fill: a name, a date, three statuses, a note and a team link.
     page.get_by_label("Assessment name").fill("Platform team: launch review")
@@ -156,7 +153,7 @@ def test_fill_reload_share_export_import_and_nothing_leaves_the_machine(
     page.get_by_role("button", name="Copy share link").click()
     page.wait_for_selector("text=Copied the share link.")
     link = page.get_by_label("Share link").input_value()
-    assert link.startswith(served_site + "assess/#assessment=")
+    assert link.startswith(served_site_without_search + "assess/#assessment=")
     assert page.evaluate("navigator.clipboard.readText()") == link
     assert "Copied the share link." in messages(page, "status")
 
@@ -220,17 +217,17 @@ def test_fill_reload_share_export_import_and_nothing_leaves_the_machine(
 
     assert len(requests) > 10
     assert not [u for u in requests if "assessment=" in u]  # the fragment never leaves
-    assert outside(requests, served_site) == []
+    assert outside(requests, served_site_without_search) == []
 
 
 @pytest.mark.parametrize("name", FIXTURES)
 def test_an_imported_fixture_exports_the_golden_reports(
-    browser: Any, served_site: str, name: str
+    browser: Any, served_site_without_search: str, name: str
 ) -> None:
     context = browser.new_context(accept_downloads=True)
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     page = context.new_page()
-    open_page(page, served_site + "assess/")
+    open_page(page, served_site_without_search + "assess/")
     import_file(page, f"{name}.json", (CASES / f"{name}.json").read_bytes())
     page.wait_for_selector(f"text=Opened {name}.json.")
     assert download(page, "Download Markdown") == (CASES / f"{name}.md").read_bytes()
@@ -280,12 +277,12 @@ SERIALISE = """(html) => {
 
 
 def test_the_page_gives_each_case_of_the_validation_table_its_answer(
-    page: Any, served_site: str
+    page: Any, served_site_without_search: str
 ) -> None:
     """The page's half of the one validation table (kb report's half: test_assess.py), through
     the page's own import, in one page load: a refused file leaves the assessment as it was; an
     accepted one opens, and its CSV export defuses formulas as kb report does."""
-    open_page(page, served_site + "assess/")
+    open_page(page, served_site_without_search + "assess/")
     select(page, "concept-drift").select_option("watching")
     for case in VALIDATION:
         name = case["name"]
@@ -340,12 +337,12 @@ def share_link(base: str, document: dict[str, Any]) -> str:
 
 
 def test_what_the_page_cannot_read_is_kept_and_a_share_link_asks_first(
-    browser: Any, served_site: str
+    browser: Any, served_site_without_search: str
 ) -> None:
     """Never lose work: an unreadable saved state becomes a backup the user is told of and can
     download; a date the format refuses is never saved; a share link opened in another tab asks
     before it replaces saved work, and Undo brings the work back."""
-    url = served_site + "assess/"
+    url = served_site_without_search + "assess/"
     context = browser.new_context(accept_downloads=True)
     page = context.new_page()
     page.goto(url)
@@ -465,7 +462,8 @@ def make_retired(folder: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def retired_site(retired_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The retired project, built once and served on 127.0.0.1."""
+    """The retired project, built once and served on 127.0.0.1 (no search index: no test here
+    searches)."""
 
     def build(folder: Path) -> Path:
         result = mkdocs_build(retired_project, folder / "site")
@@ -473,13 +471,8 @@ def retired_site(retired_project: Path, tmp_path_factory: pytest.TempPathFactory
         return folder / "site"
 
     site = once(tmp_path_factory, "retired-site", build)
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with static_host(site, search=False) as base:
+        yield base
 
 
 def test_a_retired_challenge_maps_to_its_successor(
@@ -530,8 +523,10 @@ def test_a_retired_challenge_maps_to_its_successor(
     assert outside(requests, retired_site) == []
 
 
-def test_keyboard_alone_sets_a_status_writes_a_note_and_clears(page: Any, served_site: str) -> None:
-    open_page(page, served_site + "assess/")
+def test_keyboard_alone_sets_a_status_writes_a_note_and_clears(
+    page: Any, served_site_without_search: str
+) -> None:
+    open_page(page, served_site_without_search + "assess/")
     status = select(page, "data-profiling")
     status.focus()
     page.keyboard.press("ArrowDown")
@@ -573,9 +568,9 @@ def test_keyboard_alone_sets_a_status_writes_a_note_and_clears(page: Any, served
 
 
 def test_the_version_switch_shows_the_2020_table_and_its_counts(
-    page: Any, served_site: str
+    page: Any, served_site_without_search: str
 ) -> None:
-    open_page(page, served_site + "assess/")
+    open_page(page, served_site_without_search + "assess/")
     select(page, "privacy-aware-training").select_option("facing")  # listed in 2022 only
     page.get_by_role("radio", name="arXiv 2020").check()
     assert page.locator(".kb-assess-table:not([hidden])").get_attribute("data-version") == (
@@ -596,9 +591,9 @@ def added(page: Any, challenge: str) -> Any:
 
 
 def test_the_additions_are_assessed_with_either_version_and_counted_apart(
-    page: Any, served_site: str
+    page: Any, served_site_without_search: str
 ) -> None:
-    open_page(page, served_site + "assess/")
+    open_page(page, served_site_without_search + "assess/")
     section = page.locator(".kb-assess-additions")
     assert section.get_by_role("heading", name="Beyond Table 1").is_visible()
     assert section.locator(".kb-origin--kb").inner_text() == "Added by this knowledge base"
@@ -628,14 +623,14 @@ def test_the_additions_are_assessed_with_either_version_and_counted_apart(
 
 
 def test_an_old_share_link_without_additions_opens_and_reports_as_before(
-    browser: Any, served_site: str
+    browser: Any, served_site_without_search: str
 ) -> None:
     """A link shared before there were additions: it opens, and the page's reports are the
     golden ones (whose Table 1 part test_assess.py holds to the report before the additions)."""
     context = browser.new_context(accept_downloads=True)
     page = context.new_page()
     document = json.loads((CASES / "team.json").read_bytes())
-    open_page(page, share_link(served_site + "assess/", document))
+    open_page(page, share_link(served_site_without_search + "assess/", document))
     assert "Opened the assessment from the share link." in messages(page, "status")
     assert download(page, "Download Markdown") == (CASES / "team.md").read_bytes()
     assert download(page, "Download CSV") == (CASES / "team.csv").read_bytes()
@@ -643,8 +638,10 @@ def test_an_old_share_link_without_additions_opens_and_reports_as_before(
     context.close()
 
 
-def test_an_invalid_team_link_is_refused_where_it_is_typed(page: Any, served_site: str) -> None:
-    open_page(page, served_site + "assess/")
+def test_an_invalid_team_link_is_refused_where_it_is_typed(
+    page: Any, served_site_without_search: str
+) -> None:
+    open_page(page, served_site_without_search + "assess/")
     item(page, "feedback-loops").locator("summary").click()
     link = shown(page).get_by_label("Team link for Feedback loops")
     link.fill("javascript:alert(1)")
@@ -656,8 +653,10 @@ def test_an_invalid_team_link_is_refused_where_it_is_typed(page: Any, served_sit
     assert saved(page)["challenges"]["feedback-loops"]["link"] == "https://tickets.example.org/ML-7"
 
 
-def test_the_page_starts_after_instant_navigation(page: Any, served_site: str) -> None:
-    page.goto(served_site)
+def test_the_page_starts_after_instant_navigation(
+    page: Any, served_site_without_search: str
+) -> None:
+    page.goto(served_site_without_search)
     page.locator(".md-tabs").get_by_role("link", name="Assess").click()
     page.wait_for_url("**/assess/")
     page.wait_for_selector(READY)
@@ -672,9 +671,9 @@ def pdf_pages(pdf: bytes) -> list[tuple[float, float]]:
 
 @pytest.mark.parametrize("version", ["acm_2022", "arxiv_2020"])
 def test_a_full_assessment_prints_on_one_a4_landscape_page(
-    page: Any, served_site: str, version: str
+    page: Any, served_site_without_search: str, version: str
 ) -> None:
-    open_page(page, served_site + "assess/")
+    open_page(page, served_site_without_search + "assess/")
     page.get_by_label("Assessment name").fill("Payments platform: quarterly review")
     page.get_by_label("Date").fill("2025-06-30")
     page.locator(f"input[value={version}]").check()
@@ -695,7 +694,7 @@ def test_a_full_assessment_prints_on_one_a4_landscape_page(
 
 
 def test_axe_finds_nothing_with_every_status_and_message_on_screen(
-    browser: Any, served_site: str
+    browser: Any, served_site_without_search: str
 ) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -703,7 +702,7 @@ def test_axe_finds_nothing_with_every_status_and_message_on_screen(
     for scheme in ("light", "dark"):
         context = browser.new_context(color_scheme=scheme)
         page = context.new_page()
-        page.goto(served_site + "assess/")
+        page.goto(served_site_without_search + "assess/")
         # A saved state this page cannot read: a backup with its buttons is listed.
         newer = json.dumps({**VALID_FILE, "format_version": 2})
         page.evaluate("text => localStorage.setItem('deploying-ml-kb-assessment', text)", newer)
@@ -718,7 +717,10 @@ def test_axe_finds_nothing_with_every_status_and_message_on_screen(
             select(page, challenge).select_option(status)
         # A share link over this saved work: the question, with the backup listed.
         page.goto("about:blank")
-        open_page(page, share_link(served_site + "assess/", {**VALID_FILE, "name": "Shared"}))
+        open_page(
+            page,
+            share_link(served_site_without_search + "assess/", {**VALID_FILE, "name": "Shared"}),
+        )
         page.wait_for_selector(".kb-assess__choice")
         item(page, "data-discovery").locator("summary").click()
         shown(page).get_by_label("Team link for Data discovery").fill("not a link")
@@ -746,13 +748,13 @@ def test_axe_finds_nothing_with_every_status_and_message_on_screen(
 
 @pytest.mark.parametrize("name", FIXTURES)
 def test_the_japanese_page_exports_what_kb_report_lang_ja_prints(
-    browser: Any, served_site: str, name: str
+    browser: Any, served_site_without_search: str, name: str
 ) -> None:
     """The Japanese assessment page and `kb report --lang ja` give the same report, byte for
     byte: its words and its links to the Japanese edition."""
     context = browser.new_context(accept_downloads=True)
     page = context.new_page()
-    open_page(page, served_site + "ja/assess/")
+    open_page(page, served_site_without_search + "ja/assess/")
     import_file(page, f"{name}.json", (CASES / f"{name}.json").read_bytes())
     page.wait_for_function("document.querySelector('.kb-assess [role=status]')?.textContent")
     exported = download(page, "Markdownをダウンロード")

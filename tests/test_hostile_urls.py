@@ -251,7 +251,7 @@ NOT_FOUND = """
 
 @pytest.fixture(scope="module")
 def pages_site(built_site: Path) -> Iterator[str]:
-    with pages_host(built_site) as base:
+    with pages_host(built_site, search=False) as base:
         yield base
 
 

@@ -178,9 +178,9 @@ def clipboard_text(page: Any) -> str:
 @pytest.mark.browser
 @pytest.mark.parametrize("rel", ["challenges/concept-drift/", "about/", "changes/"])
 def test_every_section_heading_shows_a_copy_link_control_without_hover(
-    page: Any, served_site: str, rel: str
+    page: Any, served_site_without_search: str, rel: str
 ) -> None:
-    page.goto(served_site + rel)
+    page.goto(served_site_without_search + rel)
     page.mouse.move(0, 0)
     headings = page.locator(HEADINGS)
     page.wait_for_selector(".kb-section-copy")
@@ -201,9 +201,9 @@ def test_every_section_heading_shows_a_copy_link_control_without_hover(
 
 
 @pytest.mark.browser
-def test_section_link_copies_by_keyboard(page: Any, served_site: str) -> None:
+def test_section_link_copies_by_keyboard(page: Any, served_site_without_search: str) -> None:
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page.goto(served_site + "challenges/concept-drift/")
+    page.goto(served_site_without_search + "challenges/concept-drift/")
     page.wait_for_selector(".kb-section-copy")
     target = page.locator("#solutions .kb-section-copy")
     for _ in range(400):
@@ -231,14 +231,14 @@ def test_section_link_copies_by_keyboard(page: Any, served_site: str) -> None:
 
 
 @pytest.mark.browser
-def test_section_link_copies_by_touch(browser: Any, served_site: str) -> None:
+def test_section_link_copies_by_touch(browser: Any, served_site_without_search: str) -> None:
     context = browser.new_context(
         has_touch=True, is_mobile=True, viewport={"width": 390, "height": 800}
     )
     try:
         context.grant_permissions(["clipboard-read", "clipboard-write"])
         tab = context.new_page()
-        tab.goto(served_site + "about/")
+        tab.goto(served_site_without_search + "about/")
         button = tab.locator(".md-content h2 .kb-section-copy").first
         button.tap()
         heading_id = button.evaluate("e => e.closest('[id]').id")
@@ -249,9 +249,11 @@ def test_section_link_copies_by_touch(browser: Any, served_site: str) -> None:
 
 
 @pytest.mark.browser
-def test_citations_wrap_and_their_copy_button_covers_no_text(page: Any, served_site: str) -> None:
+def test_citations_wrap_and_their_copy_button_covers_no_text(
+    page: Any, served_site_without_search: str
+) -> None:
     page.set_viewport_size({"width": 800, "height": 900})
-    page.goto(served_site + "challenges/concept-drift/")
+    page.goto(served_site_without_search + "challenges/concept-drift/")
     blocks = page.locator("pre:has(> code.kb-cite)")
     assert blocks.count() == 2
     for i in range(blocks.count()):
@@ -290,12 +292,14 @@ def test_copy_formats_on_every_entry_page_match_the_generator(built_site: Path) 
 
 
 @pytest.mark.browser
-def test_a_section_offers_the_formats_of_the_entry(page: Any, served_site: str) -> None:
+def test_a_section_offers_the_formats_of_the_entry(
+    page: Any, served_site_without_search: str
+) -> None:
     """Issue 20, finding 8: a section's copy control gave a bare URL where the entry's offered
     every format. Both now copy the link at once and open the same row of formats (a citation
     only for the whole entry)."""
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page.goto(served_site + "challenges/concept-drift/")
+    page.goto(served_site_without_search + "challenges/concept-drift/")
     page.get_by_role("button", name="Copy link", exact=True).click()
     entry = page.locator("#kb-copy-entry button").all_inner_texts()
     page.locator("#solutions .kb-section-copy").click()
@@ -324,10 +328,12 @@ SECTION_URLS = [
 
 
 @pytest.mark.browser
-def test_the_browser_writes_each_format_as_the_build_does(page: Any, served_site: str) -> None:
+def test_the_browser_writes_each_format_as_the_build_does(
+    page: Any, served_site_without_search: str
+) -> None:
     """A section's formats are made in the browser (kb-permalink.js): held to kb/linkformats.py
     for every awkward title and every title of the corpus."""
-    page.goto(served_site + "about/")
+    page.goto(served_site_without_search + "about/")
     page.wait_for_function("() => window.kbLinkFormats")
     titles = AWKWARD + sorted(
         {e.title for folder in CORPUS.entities.values() for e in folder.values()}
