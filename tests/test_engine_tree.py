@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, once
 from jinja2 import nodes
 from kb.cli import main
 from kb.i18n import load_catalog, theme_strings
@@ -22,10 +22,13 @@ from kb.tree import write_tree
 
 @pytest.fixture(scope="module")
 def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The tree of the real corpus, as ``kb build`` writes it."""
-    out = tmp_path_factory.mktemp("tree")
-    assert main(["build", "--out", str(out)]) == 0
-    return out
+    """The tree of the real corpus, as ``kb build`` writes it (once per session)."""
+
+    def build(out: Path) -> Path:
+        assert main(["build", "--out", str(out)]) == 0
+        return out
+
+    return once(tmp_path_factory, "tree", build)
 
 
 def front_matter(path: Path) -> dict[str, object]:

@@ -26,7 +26,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 import yaml
-from conftest import ROOT, QuietHandler
+from conftest import ROOT, QuietHandler, once
 from kb.corpus import load_corpus
 from kb.ledger import read_ledger
 from kb.models import Challenge
@@ -57,20 +57,24 @@ def zensical_build(tree: Path, code: str, out: Path) -> subprocess.Popen[str]:
 
 @pytest.fixture(scope="module")
 def zensical_site(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Both editions built by Zensical (English at the root, Japanese under ``ja/``)."""
+    """Both editions built by Zensical (English at the root, Japanese under ``ja/``), once per
+    session."""
     if ZENSICAL is None:
         pytest.skip("zensical is not installed (pip install -e '.[engines]')")
     tree = built_site.with_name(built_site.name + "-tree")  # where site_build wrote it
-    work = tmp_path_factory.mktemp("zensical")
-    for part in ("en", "ja", "overrides"):
-        shutil.copytree(tree / part, work / part)
-    running = {code: zensical_build(work, code, work / code / "site") for code in ("en", "ja")}
-    for code, process in running.items():
-        output, _ = process.communicate()
-        assert process.returncode == 0, f"zensical build of {code} failed:\n{output[-4000:]}"
-    site = work / "en" / "site"
-    (work / "ja" / "site").rename(site / "ja")
-    return site
+
+    def build(work: Path) -> Path:
+        for part in ("en", "ja", "overrides"):
+            shutil.copytree(tree / part, work / part)
+        running = {code: zensical_build(work, code, work / code / "site") for code in ("en", "ja")}
+        for code, process in running.items():
+            output, _ = process.communicate()
+            assert process.returncode == 0, f"zensical build of {code} failed:\n{output[-4000:]}"
+        site = work / "en" / "site"
+        (work / "ja" / "site").rename(site / "ja")
+        return site
+
+    return once(tmp_path_factory, "zensical", build)  # once per session, whichever worker asks
 
 
 def pages_of(site: Path) -> dict[str, Path]:
