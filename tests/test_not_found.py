@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SITE_URL, copy_project, mkdocs_build
+from conftest import MINI, SITE_URL, copy_project, mkdocs_build
 from pages_host import pages_host
 
 pytestmark = pytest.mark.slow
@@ -74,7 +75,10 @@ def test_not_found_page_at_depth_is_styled_and_its_search_finds_the_entry(
 
 
 def test_not_found_page_robots_and_sitemap_follow_a_subpath_site_url(tmp_path: Path) -> None:
+    """The miniature corpus (the paths do not depend on it), at https://example.org/kb/."""
     project = copy_project(tmp_path / "project")
+    shutil.rmtree(project / "data")
+    shutil.copytree(MINI, project / "data")
     config = project / "mkdocs.yml"
     text = re.sub(
         r"^site_url: .*$", "site_url: https://example.org/kb/", config.read_text(), flags=re.M
@@ -91,7 +95,7 @@ def test_not_found_page_robots_and_sitemap_follow_a_subpath_site_url(tmp_path: P
     assert '<link rel="stylesheet" href="/kb/assets/stylesheets/main.' in html
     assert "Sitemap: https://example.org/kb/sitemap.xml" in (site / "robots.txt").read_text()
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
-    assert "<loc>https://example.org/kb/challenges/concept-drift/</loc>" in sitemap
+    assert "<loc>https://example.org/kb/challenges/data-discovery/</loc>" in sitemap
     assert SITE_URL not in sitemap
 
 
