@@ -466,10 +466,14 @@ def test_ledger_holds_every_japanese_url(built_site: Path) -> None:
 
 
 @pytest.mark.browser
-def test_the_filter_page_counts_in_the_editions_language(page: Any, served_site: str) -> None:
+def test_the_filter_page_counts_in_the_editions_language(
+    page: Any, served_site_without_search: str
+) -> None:
     said = {}
     for prefix in ("", "ja/"):
-        open_explore(page, f"{served_site}{prefix}explore/")  # the count is built after the fetch
+        open_explore(
+            page, f"{served_site_without_search}{prefix}explore/"
+        )  # the count is built after the fetch
         page.wait_for_function("document.querySelector('.kb-explore__count')?.textContent")
         said[prefix] = page.locator(".kb-explore__count").text_content()
     english = re.fullmatch(

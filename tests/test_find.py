@@ -494,8 +494,10 @@ def query_of(url: str) -> list[tuple[str, str]]:
 
 
 @pytest.mark.browser
-def test_every_stage_filter_shows_exactly_that_stages_entries(page: Any, served_site: str) -> None:
-    open_explore(page, f"{served_site}explore/")
+def test_every_stage_filter_shows_exactly_that_stages_entries(
+    page: Any, served_site_without_search: str
+) -> None:
+    open_explore(page, f"{served_site_without_search}explore/")
     everything = listed(page)
     assert everything == expected()
     for stage in STAGES:
@@ -511,9 +513,9 @@ def test_every_stage_filter_shows_exactly_that_stages_entries(page: Any, served_
 
 @pytest.mark.browser
 def test_facets_combine_on_one_placement_and_options_of_a_facet_add_up(
-    page: Any, served_site: str
+    page: Any, served_site_without_search: str
 ) -> None:
-    open_explore(page, f"{served_site}explore/")
+    open_explore(page, f"{served_site_without_search}explore/")
     for facet, option in [
         ("collection", "challenges"),
         ("aspect", "ethics"),
@@ -543,9 +545,11 @@ def test_facets_combine_on_one_placement_and_options_of_a_facet_add_up(
 
 
 @pytest.mark.browser
-def test_a_filtered_url_reproduces_its_view_on_a_fresh_load(browser: Any, served_site: str) -> None:
+def test_a_filtered_url_reproduces_its_view_on_a_fresh_load(
+    browser: Any, served_site_without_search: str
+) -> None:
     clicked = browser.new_context().new_page()
-    open_explore(clicked, f"{served_site}explore/")
+    open_explore(clicked, f"{served_site_without_search}explore/")
     for facet, option in [
         ("stage", "model-deployment"),
         ("industry", "finance"),
@@ -575,17 +579,22 @@ def test_a_filtered_url_reproduces_its_view_on_a_fresh_load(browser: Any, served
 
 @pytest.mark.browser
 def test_a_hand_written_url_works_in_any_order_and_ignores_unknown_values(
-    page: Any, served_site: str
+    page: Any, served_site_without_search: str
 ) -> None:
-    open_explore(page, f"{served_site}explore/?version=acm_2022&stage=model-deployment&stage=nope")
+    open_explore(
+        page,
+        f"{served_site_without_search}explore/?version=acm_2022&stage=model-deployment&stage=nope",
+    )
     assert listed(page) == expected(stage={"model-deployment"}, version={"acm_2022"})
     assert query_of(page.url) == [("version", "acm_2022"), ("stage", "model-deployment")]
 
 
 @pytest.mark.browser
-def test_filter_page_starts_after_instant_navigation(page: Any, served_site: str) -> None:
-    serve_sitemap_locally(page, served_site)
-    page.goto(served_site)
+def test_filter_page_starts_after_instant_navigation(
+    page: Any, served_site_without_search: str
+) -> None:
+    serve_sitemap_locally(page, served_site_without_search)
+    page.goto(served_site_without_search)
     page.wait_for_load_state("networkidle")  # the sitemap is in: links are now intercepted
     page.evaluate("window.__kbSamePage = true")
     page.locator(".md-tabs__link", has_text="Challenges").click()
@@ -602,9 +611,9 @@ def test_filter_page_starts_after_instant_navigation(page: Any, served_site: str
 
 @pytest.mark.browser
 def test_walking_the_matrix_reaches_every_challenge_of_each_version(
-    page: Any, served_site: str
+    page: Any, served_site_without_search: str
 ) -> None:
-    page.goto(f"{served_site}matrix/")
+    page.goto(f"{served_site_without_search}matrix/")
     targets = set()
     for version in VERSIONS:
         hrefs = page.eval_on_selector_all(
@@ -614,6 +623,8 @@ def test_walking_the_matrix_reaches_every_challenge_of_each_version(
         assert sorted(ids) == sorted(listed_in(version)), version
         targets.update(hrefs)
     for href in sorted(targets):
-        assert href == urljoin(served_site, f"challenges/{href.rstrip('/').split('/')[-1]}/")
+        assert href == urljoin(
+            served_site_without_search, f"challenges/{href.rstrip('/').split('/')[-1]}/"
+        )
         response = page.request.get(href)
         assert response.ok, href

@@ -293,12 +293,12 @@ def assert_view(page: Any, anchor: str) -> None:
 @pytest.mark.browser
 @pytest.mark.parametrize("size", VIEWPORTS)
 def test_every_matrix_challenge_fits_the_width_of_the_screen(
-    browser: Any, served_site: str, size: str
+    browser: Any, served_site_without_search: str, size: str
 ) -> None:
     context = browser.new_context(viewport=VIEWPORTS[size])
     page = context.new_page()
     for anchor, version in (("", "acm-2022"), ("#arxiv-2020", "arxiv-2020")):
-        page.goto(f"{served_site}matrix/{anchor}")
+        page.goto(f"{served_site_without_search}matrix/{anchor}")
         assert_view(page, version)
         width = page.evaluate("window.innerWidth")
         assert page.evaluate("document.documentElement.scrollWidth") <= width
@@ -325,12 +325,12 @@ def test_every_matrix_challenge_fits_the_width_of_the_screen(
 
 @pytest.mark.browser
 def test_the_version_switch_works_with_and_without_javascript(
-    browser: Any, served_site: str
+    browser: Any, served_site_without_search: str
 ) -> None:
     for javascript in (True, False):
         context = browser.new_context(java_script_enabled=javascript)
         page = context.new_page()
-        page.goto(f"{served_site}matrix/")
+        page.goto(f"{served_site_without_search}matrix/")
         assert_view(page, "acm-2022")
         page.locator("#acm-2022 .kb-versions a", has_text="arXiv 2020").click()
         page.wait_for_url("**/matrix/#arxiv-2020")
@@ -338,7 +338,7 @@ def test_the_version_switch_works_with_and_without_javascript(
         page.locator("#arxiv-2020 .kb-versions a", has_text="ACM 2022").click()
         page.wait_for_url("**/matrix/#acm-2022")
         assert_view(page, "acm-2022")
-        page.goto(f"{served_site}matrix/#changes")
+        page.goto(f"{served_site_without_search}matrix/#changes")
         assert_view(page, "acm-2022")
         context.close()
 
@@ -353,10 +353,12 @@ el => { const r = el.getBoundingClientRect();
 
 @pytest.mark.browser
 @pytest.mark.parametrize("size", VIEWPORTS)
-def test_ticking_a_facet_changes_what_is_in_view(browser: Any, served_site: str, size: str) -> None:
+def test_ticking_a_facet_changes_what_is_in_view(
+    browser: Any, served_site_without_search: str, size: str
+) -> None:
     context = browser.new_context(viewport=VIEWPORTS[size])
     page = context.new_page()
-    open_explore(page, f"{served_site}explore/")
+    open_explore(page, f"{served_site_without_search}explore/")
     status = page.locator(".kb-explore__count")
     results = page.locator(".kb-explore__results > li")
     assert results.first.evaluate(IN_VIEW), "results start in the first screen"
@@ -394,12 +396,16 @@ el => { const bar = document.querySelector(".kb-explore__bar");
 
 
 @pytest.mark.browser
-def test_show_the_results_leads_to_them_on_a_phone(browser: Any, served_site: str) -> None:
+def test_show_the_results_leads_to_them_on_a_phone(
+    browser: Any, served_site_without_search: str
+) -> None:
     """With instant navigation on, as where the site is deployed: the jump link is followed."""
     context = browser.new_context(viewport=VIEWPORTS["phone"], has_touch=True, is_mobile=True)
     page = context.new_page()
-    serve_sitemap_locally(page, served_site)
-    open_explore(page, f"{served_site}explore/?industry=finance")  # a long facet open
+    serve_sitemap_locally(page, served_site_without_search)
+    open_explore(
+        page, f"{served_site_without_search}explore/?industry=finance"
+    )  # a long facet open
     first = page.locator(".kb-explore__results > li").first
     assert not first.evaluate(BELOW_THE_BAR), "the first result starts in view: nothing to test"
     page.locator(".kb-explore__jump").tap()
@@ -413,13 +419,15 @@ FIRST_RESULT = "document.querySelector('.kb-explore__results > li')"
 
 
 @pytest.mark.browser
-def test_a_skip_link_takes_the_keyboard_past_the_filters(browser: Any, served_site: str) -> None:
+def test_a_skip_link_takes_the_keyboard_past_the_filters(
+    browser: Any, served_site_without_search: str
+) -> None:
     """On a laptop the results sit beside the filters; from the top of the page the keyboard
     reaches the first result through a skip link, not through every checkbox."""
     context = browser.new_context(viewport=VIEWPORTS["laptop"])
     page = context.new_page()
-    serve_sitemap_locally(page, served_site)
-    open_explore(page, f"{served_site}explore/")
+    serve_sitemap_locally(page, served_site_without_search)
+    open_explore(page, f"{served_site_without_search}explore/")
     skip = page.locator(".kb-explore__jump")
     hidden = skip.bounding_box()
     assert hidden is None or hidden["width"] <= 1, "the skip link shows only when focused"
@@ -458,7 +466,7 @@ e => {
 @pytest.mark.browser
 @pytest.mark.parametrize("size", VIEWPORTS)
 def test_every_control_of_the_filter_page_shows_keyboard_focus(
-    browser: Any, served_site: str, size: str
+    browser: Any, served_site_without_search: str, size: str
 ) -> None:
     """axe cannot see a missing focus indicator: compare each control focused and unfocused.
 
@@ -467,7 +475,9 @@ def test_every_control_of_the_filter_page_shows_keyboard_focus(
     context = browser.new_context(viewport=VIEWPORTS[size])
     page = context.new_page()
     # A case study first: its result also links the challenges it illustrates.
-    open_explore(page, f"{served_site}explore/?collection=case-studies&industry=finance")
+    open_explore(
+        page, f"{served_site_without_search}explore/?collection=case-studies&industry=finance"
+    )
     page.eval_on_selector_all("#kb-explore details", "els => els.forEach(d => { d.open = true; })")
     page.keyboard.press("Tab")  # focus from the keyboard, as :focus-visible expects
     controls = [c for c in page.locator(FOCUSABLE).all() if c.is_visible()]
@@ -501,11 +511,11 @@ def test_every_control_of_the_filter_page_shows_keyboard_focus(
 @pytest.mark.browser
 @pytest.mark.parametrize("size", VIEWPORTS)
 def test_one_click_from_home_lists_deployment_challenges_with_their_meaning(
-    browser: Any, served_site: str, size: str
+    browser: Any, served_site_without_search: str, size: str
 ) -> None:
     context = browser.new_context(viewport=VIEWPORTS[size])
     page = context.new_page()
-    page.goto(served_site)
+    page.goto(served_site_without_search)
     stage = CORPUS.get(Stage, "model-deployment")
     page.locator("#model-deployment + p a", has_text=stage.title).click()
     page.wait_for_url(f"**/stages/{stage.id}/")

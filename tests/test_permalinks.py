@@ -174,20 +174,24 @@ def test_guard_fails_the_build_on_a_renamed_and_a_removed_entry_until_fixed(
 
 
 @pytest.mark.browser
-def test_redirect_keeps_the_section_in_a_real_browser(page: Any, served_site: str) -> None:
-    page.goto(f"{served_site}challenges/hardware-aware-optimisation/#solutions")
-    page.wait_for_url(f"{served_site}challenges/hardware-aware-optimization/#solutions")
+def test_redirect_keeps_the_section_in_a_real_browser(
+    page: Any, served_site_without_search: str
+) -> None:
+    page.goto(f"{served_site_without_search}challenges/hardware-aware-optimisation/#solutions")
+    page.wait_for_url(
+        f"{served_site_without_search}challenges/hardware-aware-optimization/#solutions"
+    )
     assert page.title().startswith("Hardware-aware optimization")
     assert page.locator("#solutions").is_visible()
 
 
 @pytest.mark.browser
-def test_redirect_works_without_javascript(browser: Any, served_site: str) -> None:
+def test_redirect_works_without_javascript(browser: Any, served_site_without_search: str) -> None:
     context = browser.new_context(java_script_enabled=False)
     try:
         tab = context.new_page()
-        tab.goto(f"{served_site}challenges/hardware-aware-optimisation/")
-        tab.wait_for_url(f"{served_site}challenges/hardware-aware-optimization/")
+        tab.goto(f"{served_site_without_search}challenges/hardware-aware-optimisation/")
+        tab.wait_for_url(f"{served_site_without_search}challenges/hardware-aware-optimization/")
         # Without JavaScript the URL stays readable and the copy buttons stay out of the way.
         assert tab.locator(".kb-permalink__url").is_visible()
         assert tab.locator(".kb-copy-link").count() == 1
@@ -198,11 +202,11 @@ def test_redirect_works_without_javascript(browser: Any, served_site: str) -> No
 
 @pytest.mark.browser
 def test_copy_control_puts_each_format_of_the_link_on_the_clipboard(
-    page: Any, served_site: str
+    page: Any, served_site_without_search: str
 ) -> None:
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.set_viewport_size({"width": 1366, "height": 900})
-    page.goto(f"{served_site}challenges/concept-drift/")
+    page.goto(f"{served_site_without_search}challenges/concept-drift/")
     url = f"{SITE_URL}challenges/concept-drift/"
     opener = page.get_by_role("button", name="Copy link", exact=True)
     formats = json.loads(opener.get_attribute("data-kb-formats"))
