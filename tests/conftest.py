@@ -185,6 +185,23 @@ class BackgroundBuild:
 BUILD = BackgroundBuild()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long tests first (a browser, a build of their own, the site), the short ones after:
+    xdist hands tests out in this order, and many short tests at the end let every worker finish
+    at about the same time, instead of one idling while the other runs a long test."""
+    items.sort(
+        key=lambda item: (
+            not (
+                LONG
+                & ({m.name for m in item.iter_markers()} | set(getattr(item, "fixturenames", ())))
+            )
+        )
+    )
+
+
+LONG = {"browser", "slow", "built_site", "page"}
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     if any("built_site" in getattr(item, "fixturenames", ()) for item in session.items):
         BUILD.start(session.config._tmp_path_factory)  # type: ignore[attr-defined]

@@ -423,7 +423,7 @@ def build_behind(folder: Path) -> Path:
     stealing = data / "ja" / "challenges" / "model-stealing.yaml"
     stealing.write_text(re.sub(r"(?ms)^in_production:.*?(?=^\S)", "", stealing.read_text()))
     site = project / "site"
-    result = site_build(project, site)
+    result = site_build(project, site, "--edition", "ja")  # the tests read the Japanese pages
     assert result.returncode == 0, result.stderr
     return site
 
