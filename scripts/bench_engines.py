@@ -23,22 +23,13 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import chromium
 import yaml
 
 EDITIONS = {"en": "", "ja": "ja/"}
 ENGINES = ("mkdocs", "zensical")
 PAGE = "challenges/concept-drift/"
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _tool(name: str) -> str:
@@ -166,12 +157,12 @@ def measure_engines(project: Path, repeat: int = 2, edits: int = 3) -> dict[str,
     """Every figure of the side-by-side table, for the corpus of ``project``."""
     builds = full_builds(project, repeat)
     reloads: dict[tuple[str, str], list[float]] = {}
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium:
+    browser_path = chromium.find()
+    if browser_path:
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=browser_path, args=chromium.ARGS)
             for engine in ENGINES:
                 for code in EDITIONS:
                     reloads[(engine, code)] = edit_reload(project, engine, code, edits, browser)
@@ -180,7 +171,7 @@ def measure_engines(project: Path, repeat: int = 2, edits: int = 3) -> dict[str,
         for engine in ENGINES:
             for code in EDITIONS:
                 reloads[(engine, code)] = edit_reload(project, engine, code, edits, None)
-    return {"builds": builds, "reloads": reloads, "browser": bool(chromium)}
+    return {"builds": builds, "reloads": reloads, "browser": bool(browser_path)}
 
 
 def engine_table(figures: dict[str, Any]) -> str:

@@ -16,7 +16,6 @@ import argparse
 import contextlib
 import functools
 import re
-import shutil
 import sys
 import threading
 from collections.abc import Iterator
@@ -28,22 +27,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import chromium
 from kb.corpus import load_corpus
 from kb.pagetypes import page_types
 
 VIEWPORTS = {"laptop": (1366, 900), "phone": (390, 844)}
 SCHEMES = ("light", "dark")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 FACETS_TICKED = "explore, facets ticked"
 
 # A page is ready when it has loaded, its fonts are in, every widget a script started says it is
@@ -161,11 +150,9 @@ def open_ready(tab: Any, base: str, stop: Stop) -> None:
 
 
 def find_chromium() -> str:
-    """Debian's chromium (never a browser downloaded by Playwright)."""
-    for name in ("chromium", "chromium-browser"):
-        if found := shutil.which(name):
-            return found
-    raise SystemExit("chromium not found (apt-get install chromium)")
+    if found := chromium.find():
+        return found
+    raise SystemExit(f"chromium not found ({chromium.INSTALL})")
 
 
 def main() -> int:
@@ -185,7 +172,7 @@ def main() -> int:
         for old in args.out.glob("*.png"):
             old.unlink()
     with serve(args.site, search=False) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=find_chromium(), args=chromium.ARGS)
         for width_name, (width, height) in VIEWPORTS.items():
             for scheme in SCHEMES:
                 context = browser.new_context(

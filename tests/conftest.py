@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 os.environ["KB_SITE_URL"] = "https://kb.example.org/"
 os.environ["KB_REPO_URL"] = "https://git.example.org/deploying-ml-kb"
 
+import chromium  # noqa: E402
 from kb.cli import _site_info  # noqa: E402  (after the path to the package is set)
 
 # Where the site under test says it lives: mkdocs.yml read as MkDocs reads it, KB_SITE_URL and
@@ -280,26 +281,6 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def find_chromium() -> str | None:
-    """Debian's chromium (never a browser downloaded by Playwright)."""
-    for name in ("chromium", "chromium-browser"):
-        if found := shutil.which(name):
-            return found
-    return None
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """A headless Debian chromium driven by Playwright.
@@ -307,16 +288,16 @@ def browser() -> Iterator[Any]:
     Skipped with the reason when chromium is missing, unless KB_REQUIRE_BROWSER=1 (CI and
     ``make test-browser``), where a missing browser is a failure.
     """
-    executable = find_chromium()
+    executable = chromium.find()
     if executable is None:
-        message = "chromium not found (apt-get install chromium)"
+        message = f"chromium not found ({chromium.INSTALL})"
         if os.environ.get("KB_REQUIRE_BROWSER") == "1":
             pytest.fail(message)
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        instance = playwright.chromium.launch(executable_path=executable, args=chromium.ARGS)
         yield instance
         instance.close()
 
