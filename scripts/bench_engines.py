@@ -128,7 +128,9 @@ def edit_reload(project: Path, engine: str, code: str, edits: int, browser: Any)
             page = browser.new_page()
             page.goto(url)
         for n in range(edits):
-            time.sleep(1.5)  # the server settles (and Zensical's watcher sees a later mtime)
+            # The server settles: after the reload, kb serve still writes the other pages, the
+            # search index and the open data (and Zensical's watcher needs a later mtime).
+            time.sleep(3)
             new = f"{title[1]} {n + 1}"
             text = original.replace(title[0], f"title: {new}")
             start = time.perf_counter()

@@ -125,9 +125,7 @@ def _serve_mkdocs(
 ) -> int:
     import logging
 
-    from mkdocs.livereload import LiveReloadServer
-
-    from kb.warm import WarmMkDocs
+    from kb.warm import ViewingServer, WarmMkDocs
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -140,37 +138,61 @@ def _serve_mkdocs(
     busy = threading.Lock()  # one update of the tree and the site at a time
     log = logging.getLogger("mkdocs")
 
-    def update(open_data: bool) -> tuple[int, int] | None:
+    def update(open_data: bool) -> tuple[int, int, Callable[[], int]] | None:
         changed = regenerate(open_data)
         if changed is None:
             return None
         mine = [path.removeprefix(prefix) for path in changed if path.startswith(prefix)]
         if any(not path.startswith(("en/", "ja/")) for path in changed):
             mine.append(ENGINE_CONFIG)  # the theme or the hook: build everything again
-        return len(mine), warm.update(mine) if mine else 0
+        if not mine:
+            return 0, 0, lambda: 0
+        now, later = warm.update(mine, server.viewed())
+        return len(mine), now, later
 
     def open_data() -> None:
         """The open data (api/), once the browser shows the pages: nothing on a page waits
         for it, and it is a third of the generator's time."""
         with busy:
             done = update(True)
+            if done:
+                done[2]()
         if done and done[0]:
             log.info(f"open data: {done[0]} files of the tree changed")
 
     def rebuild() -> None:
         started, cpu = time.perf_counter(), time.process_time()
-        with busy:
+        busy.acquire()
+        try:
             done = update(False)
+        except BaseException:
+            busy.release()
+            raise
         if done is None:
+            busy.release()
             raise RuntimeError("the sources have problems (above); the site is unchanged")
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         log.info(
-            f"{done[0]} files of the tree changed, {done[1]} pages rendered:"
-            f" {seconds:.2f} s ({cpu:.2f} s of CPU)"
+            f"{done[0]} files of the tree changed, {_pages(done[1])} rendered"
+            f" (those open in a browser): {seconds:.2f} s ({cpu:.2f} s of CPU)"
         )
-        threading.Thread(target=open_data, daemon=True).start()
+        # The browser reloads once this returns; the other pages and the search index follow,
+        # still holding the lock (the next edit waits for them), then the open data.
+        threading.Thread(target=finish, args=(done[2],), daemon=True).start()
 
-    server = LiveReloadServer(
+    def finish(later: Callable[[], int]) -> None:
+        started = time.perf_counter()
+        try:
+            pages = later()
+        except Exception as exc:  # a page MkDocs cannot render: said, as a rebuild's error is
+            log.error(f"the other pages were not all rendered: {exc}")
+            return
+        finally:
+            busy.release()
+        log.info(f"{_pages(pages)} more rendered: {time.perf_counter() - started:.2f} s")
+        open_data()
+
+    server = ViewingServer(
         builder=rebuild,
         host=host,
         port=int(port),
@@ -212,6 +234,10 @@ class _EditObserver(Observer):  # type: ignore[misc,valid-type]  # a platform's 
 
     def schedule(self, handler: Any, path: str, *, recursive: bool = False, **_: Any) -> Any:
         return super().schedule(handler, path, recursive=recursive, event_filter=_EDITS)
+
+
+def _pages(count: int) -> str:
+    return f"{count} page" if count == 1 else f"{count} pages"
 
 
 def _error_page(site_dir: Path, code: int) -> bytes | None:
