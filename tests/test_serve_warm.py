@@ -84,7 +84,7 @@ def test_an_edit_renders_the_open_page_first_and_keeps_search_and_open_data_whol
         assert ">Concept shift<" in (fetch(page) or ""), "the open page is not new on reload"
         # The other pages that show the title follow, then the whole search index.
         assert wait_for(f"{url}challenges/", ">Concept shift<", 60), "the listing is stale"
-        assert logged(log, "more rendered", 30)
+        assert logged(log, "more rendered after it", 30)
         after = index_of(url)
         assert len(after) == len(before) > 1000  # every page's entries, not the changed ones'
         assert {d["location"] for d in after} == {d["location"] for d in before}
@@ -97,8 +97,8 @@ def test_an_edit_renders_the_open_page_first_and_keeps_search_and_open_data_whol
         server.terminate()
         server.wait()
     text = log.read_text()
-    first = re.findall(r"(\d+) files of the tree changed, (\d+) pages? rendered \(those open", text)
-    later = re.findall(r"(\d+) pages? more rendered", text)
+    first = re.findall(r"(\d+) files of the tree changed, (\d+) pages? rendered before the", text)
+    later = re.findall(r"(\d+) pages? more rendered after it", text)
     assert len(first) == len(later) == 1, text[-3000:]
     assert first[0][1] == "1", first  # the open page alone before the reload
     assert 20 < int(later[0]) < 60, later  # then the pages that show the title, not all 480

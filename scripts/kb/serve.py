@@ -174,7 +174,7 @@ def _serve_mkdocs(
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         log.info(
             f"{done[0]} files of the tree changed, {_pages(done[1])} rendered"
-            f" (those open in a browser): {seconds:.2f} s ({cpu:.2f} s of CPU)"
+            f" before the reload: {seconds:.2f} s ({cpu:.2f} s of CPU)"
         )
         # The browser reloads once this returns; the other pages and the search index follow,
         # still holding the lock (the next edit waits for them), then the open data.
@@ -189,7 +189,7 @@ def _serve_mkdocs(
             return
         finally:
             busy.release()
-        log.info(f"{_pages(pages)} more rendered: {time.perf_counter() - started:.2f} s")
+        log.info(f"{_pages(pages)} more rendered after it: {time.perf_counter() - started:.2f} s")
         open_data()
 
     server = ViewingServer(

@@ -92,10 +92,11 @@ class WarmMkDocs:
 
         The changed pages whose URL (``challenges/x/``; ``""`` for the home page) is in
         ``first``, the pages open in a browser, are rendered now (all of them when ``first`` is
-        empty); the others, and the search index, by the function returned, which the caller runs once the browser has reloaded
-        (Hugo's "fast render" does the same). Returns how many pages were rendered now (all of
-        them after a full build, with nothing left to do) and that function, which returns how
-        many it rendered."""
+        empty); the others, and the search index, by the function returned, which the caller
+        runs once the browser has reloaded (Hugo's "fast render" does the same).
+
+        Returns how many pages were rendered now (all of them after a full build, with nothing
+        left to do) and that function, which returns how many it rendered."""
         if self.state is None or any(not path.startswith("docs/") for path in changed):
             self.build()
             return len(self.entries), _nothing
