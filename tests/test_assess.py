@@ -27,7 +27,7 @@ from assess_helpers import (
     case_bytes,
     kb_report,
 )
-from conftest import ROOT, SITE_URL
+from conftest import ROOT, SITE_URL, real_corpus
 from kb.assess import (
     Assessment,
     AssessmentError,
@@ -39,7 +39,6 @@ from kb.assess import (
     report_strings,
 )
 from kb.cite import Site, project_version
-from kb.corpus import load_corpus
 from kb.render import make_env
 from kb.report import csv_cell, render, render_csv
 
@@ -50,7 +49,7 @@ SITE = Site(
     SITE_URL,
     project_version(ROOT),
 )
-CORPUS = load_corpus(ROOT / "data")
+CORPUS = real_corpus()
 DATA = page_data(CORPUS, SITE)
 STRINGS = report_strings(make_env())
 ADDED = [c for s in DATA["additions"] for st in s["steps"] for c in st["challenges"]]

@@ -8,14 +8,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT
-from kb.corpus import load_corpus
+from conftest import ROOT, real_corpus
 from kb.models import MODELS
 from kb.render import render_site
 
 pytestmark = pytest.mark.browser
 
-CORPUS = load_corpus(ROOT / "data")
+CORPUS = real_corpus()
 SOURCES = set(render_site(CORPUS)) | {
     p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*.md")
 }

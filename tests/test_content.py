@@ -6,12 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
-from kb.corpus import load_corpus
+from conftest import real_corpus
 from kb.models import CaseStudy, Challenge, Entity, PaperSection, Reference, Solution, Stage, Step
 from test_site import article_links, page
 
-CORPUS = load_corpus(ROOT / "data")
+CORPUS = real_corpus()
 ENTRY_MODELS = (Stage, Step, Challenge, CaseStudy, Solution, Reference, PaperSection)
 
 

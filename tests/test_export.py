@@ -20,7 +20,7 @@ import jinja2
 import jsonschema
 import pytest
 import yaml
-from conftest import ROOT, SITE_URL
+from conftest import ROOT, SITE_URL, real_corpus
 from kb.cite import SURVEY, Site, bib_escape, bib_name, bibtex
 from kb.corpus import FOLDERS, load_corpus
 from kb.export import export_files, write_files
@@ -28,7 +28,7 @@ from kb.i18n import theme_strings
 from kb.models import MODELS, CaseStudy, Challenge, Entity, PaperSection, Reference, Stage
 from kb.render import render_site
 
-CORPUS = load_corpus(ROOT / "data")
+CORPUS = real_corpus()
 ENTITIES = [e for model in MODELS for e in CORPUS.all(model)]
 VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
 MINI_SITE = Site("Mini KB", "https://example.org/kb", "9.9.9")

@@ -13,12 +13,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
-from conftest import REPO_URL, ROOT, SITE_URL
-from kb.corpus import load_corpus
+from conftest import REPO_URL, ROOT, SITE_URL, real_corpus
 from kb.render import page_path, render_site
 
 pytestmark = pytest.mark.slow
-CORPUS = load_corpus(ROOT / "data")
+CORPUS = real_corpus()
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 

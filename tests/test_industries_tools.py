@@ -13,12 +13,11 @@ from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import pytest
-from conftest import ROOT
+from conftest import real_corpus
 from find_helpers import RESULT_ROWS
-from kb.corpus import load_corpus
 from kb.models import CaseStudy, Challenge, Industry, Solution, Stage, Step
 
-CORPUS = load_corpus(ROOT / "data")
+CORPUS = real_corpus()
 CASES = CORPUS.live(CaseStudy)
 TOOLS = [s for s in CORPUS.live(Solution) if s.kind == "tool"]
 IN_USE = [i for i in CORPUS.live(Industry) if any(i.id in c.industries for c in CASES)]

@@ -17,7 +17,7 @@ from pathlib import Path
 import kb.i18n
 import kb.render
 import pytest
-from conftest import ROOT
+from conftest import ROOT, real_corpus
 from kb.cite import Site, cite_text, json_ld
 from kb.corpus import load_corpus
 from kb.find import COLLECTIONS, SOLUTION_KINDS, TYPE_LABELS, facet_index
@@ -38,7 +38,7 @@ from test_ledger import retire_and_rename
 
 CATALOG = load_catalog("ja")  # raises on a placeholder left, a lost %(name)s or a folded line
 JA, _ = gettext_functions(CATALOG)
-CORPUS = load_corpus(ROOT / "data")
+CORPUS = real_corpus()
 SITE = Site("Deploying ML KB", "https://kb.example/", "1.0")
 LATIN = re.compile(r"[A-Za-z]")
 

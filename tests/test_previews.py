@@ -11,13 +11,12 @@ from pathlib import Path
 import jinja2
 import pytest
 import yaml
-from conftest import ROOT, SITE_URL
-from kb.corpus import load_corpus
+from conftest import ROOT, SITE_URL, real_corpus
 from kb.excerpt import one_line
 from kb.i18n import install_gettext
 
 pytestmark = pytest.mark.slow
-CORPUS = load_corpus(ROOT / "data")
+CORPUS = real_corpus()
 SITE_NAME = "Deploying ML — Challenges Knowledge Base"
 SITE_NAME_JA = "Deploying ML — 機械学習デプロイの課題ナレッジベース"
 SLACK_WINDOW = 32 * 1024  # Slack reads the first 32 KB of a page for its tags

@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, copy_project, mkdocs_build
-from kb.corpus import load_corpus
+from conftest import ROOT, copy_project, mkdocs_build, real_corpus
 from kb.models import VERSIONS, CaseStudy, Challenge, PaperSection, Reference, Solution, Step
 
 pytestmark = pytest.mark.slow
-CORPUS = load_corpus(ROOT / "data")
+CORPUS = real_corpus()
 
 
 class Links(HTMLParser):
