@@ -26,7 +26,6 @@ from find_helpers import (
     found,
     found_each,
     open_explore,
-    open_search,
     search,
     serve_sitemap_locally,
 )
@@ -543,10 +542,8 @@ EDITION_OF = {"japanese": "ja/"}
 
 @pytest.mark.browser
 @pytest.mark.parametrize("group", sorted(set(QUERIES) - {"stray_words"}))
-def test_concept_and_abbreviation_queries_reach_their_ranks(
-    page: Any, served_site: str, group: str
-) -> None:
-    open_search(page, served_site + EDITION_OF.get(group, ""))
+def test_concept_and_abbreviation_queries_reach_their_ranks(search_pages: Any, group: str) -> None:
+    page = search_pages(EDITION_OF.get(group, ""))
     cases = QUERIES[group]
     missed = {}
     for case, answer in zip(cases, found_each(page, [c["query"] for c in cases]), strict=True):
@@ -558,23 +555,25 @@ def test_concept_and_abbreviation_queries_reach_their_ranks(
 
 
 @pytest.mark.browser
-def test_a_multi_word_query_lists_pages_matching_every_word_first(
-    page: Any, served_site: str
-) -> None:
-    open_search(page, served_site)
+def test_a_multi_word_query_lists_pages_matching_every_word_first(search_pages: Any) -> None:
     queries = ["model monitoring", "data drift", "adversarial attack", "legal compliance"]
-    for query, answer in zip(queries, found_each(page, queries), strict=True):
+    wrong = {}
+    for query, answer in zip(queries, found_each(search_pages(""), queries), strict=True):
         matched = [every for _, every in answer]
-        assert matched[0], query
-        assert not any(later and not earlier for earlier, later in itertools.pairwise(matched))
+        if not matched or not matched[0]:
+            wrong[query] = "the first result does not match every word"
+        elif any(later and not earlier for earlier, later in itertools.pairwise(matched)):
+            wrong[query] = f"a page matching every word follows one that does not: {matched}"
+    assert wrong == {}
 
 
 @pytest.mark.browser
-def test_no_tool_page_ranks_on_a_word_of_its_facts_alone(page: Any, served_site: str) -> None:
+def test_no_tool_page_ranks_on_a_word_of_its_facts_alone(search_pages: Any) -> None:
     """A tool page's facts section ("By workflow stage": its row of the comparison, then its
     facts) holds words about where facts were read; a query must not find a tool page among its
     first results on such a word alone (tests/search_queries.yaml, stray_words)."""
-    box = open_search(page, served_site)
+    page = search_pages("")
+    box = page.locator("input.md-search__input")
     tools = {f"solutions/{t.id}/" for t in CORPUS.live(Solution) if t.kind == "tool"}
     stray = {}
     for case in QUERIES["stray_words"]:
