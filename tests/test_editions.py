@@ -224,21 +224,25 @@ COMPUTED = f"""
 def test_every_page_s_language_switcher_leads_to_the_same_page_in_each_edition(
     page: Any, served_site_without_search: str
 ) -> None:
-    """On every listed page of both editions, the switcher's links (as the script computes them
-    from the address) lead to this page in English and in Japanese, query included; the section
-    is added on click (the round trip below)."""
+    """Every listed page exists in both editions, each in its language, and on each the
+    switcher's links (as the script computes them from the address) lead to this page in English
+    and in Japanese, query included; the section is added on click (the round trip below)."""
     base = served_site_without_search
     wrong = {}
     for rel in SWITCHER_PAGES:
         address = rel.split("#")[0]
         want = {"en": base + address, "ja": base + "ja/" + address}
-        for prefix in ("", "ja/"):
-            page.goto(base + prefix + rel)
+        for prefix, lang in (("", "en"), ("ja/", "ja")):
+            response = page.goto(base + prefix + rel)
             with contextlib.suppress(PlaywrightTimeout):  # the comparison says what is there
                 page.wait_for_function(COMPUTED, timeout=3000)
-            links = page.evaluate(SWITCHER_LINKS)
-            if links != want:
-                wrong[prefix + rel] = links
+            found = {
+                "status": response.status if response else None,
+                "lang": page.evaluate("document.documentElement.lang"),
+                "links": page.evaluate(SWITCHER_LINKS),
+            }
+            if found != {"status": 200, "lang": lang, "links": want}:
+                wrong[prefix + rel] = found
     assert wrong == {}
 
 
