@@ -317,3 +317,27 @@ def page(browser: Any) -> Iterator[Any]:
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture(scope="session")
+def search_pages(browser: Any, served_site: str) -> Iterator[Callable[[str], Any]]:
+    """``search_pages(prefix)``: the page of one edition ("" or "ja/") of the served site with its
+    search open (:func:`find_helpers.open_search`), opened on first use and kept for the session.
+
+    Material builds the whole search index on every full page load (1-2 s of CPU for the
+    Japanese one), so every search test of a worker shares one page per edition; each query is
+    put in the box and its own answer awaited, so no test reads another's results."""
+    from find_helpers import open_search
+
+    opened: dict[str, Any] = {}
+
+    def page_of(prefix: str) -> Any:
+        if prefix not in opened:
+            tab = browser.new_context().new_page()
+            open_search(tab, served_site + prefix)
+            opened[prefix] = tab
+        return opened[prefix]
+
+    yield page_of
+    for tab in opened.values():
+        tab.context.close()

@@ -6,6 +6,7 @@ All checks read the real site built once per session (``built_site``: both editi
 
 from __future__ import annotations
 
+import contextlib
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -14,11 +15,12 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, SITE_URL, copy_project, once, site_build
-from find_helpers import open_explore, open_search, search, search_each
+from find_helpers import open_explore, search_each
 from kb.corpus import load_corpus
 from kb.i18n import load_catalog
 from kb.models import RETIRED_STATUSES, Challenge, Reference
 from kb.translations import load_language
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 CORPUS = load_corpus(ROOT / "data")
 JA = load_language("ja", ROOT / "data", CORPUS, ROOT)
@@ -184,42 +186,80 @@ def test_open_data_is_published_once_and_carries_the_japanese_text(built_site: P
     assert 'href="../../../api/challenges/concept-drift.json"' in html
 
 
+SWITCHER_PAGES = [
+    "",
+    "challenges/",
+    "challenges/concept-drift/#references",
+    "case-studies/airbnb-search-ranking/",
+    "solutions/mlflow/",
+    "references/lin-2013/",
+    "stages/model-deployment/",
+    "steps/monitoring/",
+    "paper/introduction/",
+    "industries/healthcare/",
+    "matrix/",
+    "explore/?stage=model-deployment",
+    "assess/",
+    "tools/",
+    "about/",
+    "contributing/",
+    "editorial-status/",
+    "retired/",
+    "changes/",
+]
+
+# The switcher's links once kb-language.js has computed them from the address: it writes each
+# href as an absolute URL (the page's own markup holds relative ones, right without the script).
+SWITCHER_LINKS = """
+() => Object.fromEntries([...document.querySelectorAll(".md-header__option a[data-kb-lang]")]
+  .map(a => [a.getAttribute("hreflang"), a.getAttribute("href")]))
+"""
+COMPUTED = f"""
+() => (links => links.length === 2 && links.every(h => /^https?:/.test(h)))(
+  Object.values(({SWITCHER_LINKS.strip()})()))
+"""
+
+
+@pytest.mark.browser
+def test_every_page_s_language_switcher_leads_to_the_same_page_in_each_edition(
+    page: Any, served_site_without_search: str
+) -> None:
+    """Every listed page exists in both editions, each in its language, and on each the
+    switcher's links (as the script computes them from the address) lead to this page in English
+    and in Japanese, query included; the section is added on click (the round trip below)."""
+    base = served_site_without_search
+    wrong = {}
+    for rel in SWITCHER_PAGES:
+        address = rel.split("#")[0]
+        want = {"en": base + address, "ja": base + "ja/" + address}
+        for prefix, lang in (("", "en"), ("ja/", "ja")):
+            response = page.goto(base + prefix + rel)
+            with contextlib.suppress(PlaywrightTimeout):  # the comparison says what is there
+                page.wait_for_function(COMPUTED, timeout=3000)
+            found = {
+                "status": response.status if response else None,
+                "lang": page.evaluate("document.documentElement.lang"),
+                "links": page.evaluate(SWITCHER_LINKS),
+            }
+            if found != {"status": 200, "lang": lang, "links": want}:
+                wrong[prefix + rel] = found
+    assert wrong == {}
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize(
-    "rel",
-    [
-        "",
-        "challenges/",
-        "challenges/concept-drift/",
-        "case-studies/airbnb-search-ranking/",
-        "solutions/mlflow/",
-        "references/lin-2013/",
-        "stages/model-deployment/",
-        "steps/monitoring/",
-        "paper/introduction/",
-        "industries/healthcare/",
-        "matrix/",
-        "explore/?stage=model-deployment",
-        "assess/",
-        "tools/",
-        "about/",
-        "contributing/",
-        "editorial-status/",
-        "retired/",
-        "changes/",
-    ],
+    "rel", ["", "challenges/concept-drift/#references", "explore/?stage=model-deployment"]
 )
 def test_the_language_switcher_round_trips_keeping_the_section(
     page: Any, served_site_without_search: str, rel: str
 ) -> None:
     base = served_site_without_search
-    anchor = "#references" if rel.startswith("challenges/concept") else ""
-    page.goto(base + rel + anchor)
+    page.goto(base + rel)
     assert page.evaluate("document.documentElement.lang") == "en"
     switch_language(page, "ja")
-    assert page.url == base + "ja/" + rel + anchor
+    assert page.url == base + "ja/" + rel
     switch_language(page, "en")
-    assert page.url == base + rel + anchor
+    assert page.url == base + rel
 
 
 def switch_language(page: Any, lang: str) -> None:
@@ -231,14 +271,13 @@ def switch_language(page: Any, lang: str) -> None:
 
 @pytest.mark.browser
 def test_a_japanese_query_for_each_challenge_title_ranks_it_first(
-    page: Any, served_site: str
+    search_pages: Any, served_site: str
 ) -> None:
-    open_search(page, served_site + "ja/")
     challenges = CORPUS.live(Challenge)
     titles = [JA.corpus.entities["challenges"][c.id].title for c in challenges]
     wrong = {}
     for challenge, title, results in zip(
-        challenges, titles, search_each(page, titles), strict=True
+        challenges, titles, search_each(search_pages("ja/"), titles), strict=True
     ):
         first = results[0]["href"] if results else None
         if first != f"{served_site}ja/challenges/{challenge.id}/":
@@ -246,30 +285,31 @@ def test_a_japanese_query_for_each_challenge_title_ranks_it_first(
     assert wrong == {}
 
 
+MIXED_QUERIES = {
+    "ドリフト検知": "challenges/concept-drift/",  # katakana + kanji, no space
+    "データのばらつき": None,  # hiragana in the middle: finds something, no error
+    "ポイズニング": "challenges/data-poisoning/",
+    "説明可能性": "challenges/explainability-score/",
+    "GDPR": None,  # an acronym on the Japanese site
+    "BERT": "case-studies/bert-training-cost/",
+    "concept-drift": "challenges/concept-drift/",  # an ID
+    "concept drift": "challenges/concept-drift/",  # the English term
+}
+
+
 @pytest.mark.browser
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        ("ドリフト検知", "challenges/concept-drift/"),  # katakana + kanji, no space
-        ("データのばらつき", None),  # hiragana in the middle: finds something, no error
-        ("ポイズニング", "challenges/data-poisoning/"),
-        ("説明可能性", "challenges/explainability-score/"),
-        ("GDPR", None),  # an acronym on the Japanese site
-        ("BERT", "case-studies/bert-training-cost/"),
-        ("concept-drift", "challenges/concept-drift/"),  # an ID
-        ("concept drift", "challenges/concept-drift/"),  # the English term
-    ],
-)
 def test_japanese_search_understands_mixed_scripts_and_english(
-    page: Any, served_site: str, query: str, expected: str | None
+    search_pages: Any, served_site: str
 ) -> None:
-    box = open_search(page, served_site + "ja/")
-    results = search(page, box, query)
-    assert results, query
-    if expected:
-        assert f"{served_site}ja/{expected}" in [r["href"] for r in results[:5]], [
-            r["title"] for r in results[:5]
-        ]
+    """Each query finds something, and the expected page among its first five results."""
+    queries = list(MIXED_QUERIES)
+    wrong = {}
+    for query, results in zip(queries, search_each(search_pages("ja/"), queries), strict=True):
+        expected = MIXED_QUERIES[query]
+        first = [r["href"] for r in results[:5]]
+        if not results or (expected and f"{served_site}ja/{expected}" not in first):
+            wrong[query] = (expected, [r["title"] for r in results[:5]])
+    assert wrong == {}
 
 
 # The Japanese wording of the interface and the data -------------------------------------------

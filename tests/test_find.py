@@ -21,7 +21,6 @@ from find_helpers import (
     found_each,
     listed,
     open_explore,
-    open_search,
     search_each,
     serve_sitemap_locally,
 )
@@ -435,13 +434,11 @@ def test_facet_index_is_served_and_matches_the_generator(built_site: Path) -> No
 
 @pytest.mark.browser
 def test_searching_each_challenge_title_ranks_it_first_with_its_stage_and_step(
-    page: Any, served_site: str
+    search_pages: Any, served_site: str
 ) -> None:
-    open_search(page, served_site)
     wrong = {}
-    for c, results in zip(
-        CHALLENGES, search_each(page, [c.title for c in CHALLENGES]), strict=True
-    ):
+    titles = [c.title for c in CHALLENGES]
+    for c, results in zip(CHALLENGES, search_each(search_pages(""), titles), strict=True):
         first = results[0] if results else {}
         want = {
             "href": f"{served_site}challenges/{c.id}/",
@@ -459,11 +456,12 @@ def test_searching_each_challenge_title_ranks_it_first_with_its_stage_and_step(
 
 
 @pytest.mark.browser
-def test_searching_each_challenge_id_or_alias_ranks_it_first(page: Any, served_site: str) -> None:
-    open_search(page, served_site)
+def test_searching_each_challenge_id_or_alias_ranks_it_first(
+    search_pages: Any, served_site: str
+) -> None:
     queries = [(query, c.id) for c in CHALLENGES for query in [c.id, *c.aliases]]
     wrong = {}
-    answers = search_each(page, [query for query, _ in queries])
+    answers = search_each(search_pages(""), [query for query, _ in queries])
     for (query, challenge), results in zip(queries, answers, strict=True):
         if not results or results[0]["href"] != f"{served_site}challenges/{challenge}/":
             wrong[query] = results[:1]
@@ -471,12 +469,9 @@ def test_searching_each_challenge_id_or_alias_ranks_it_first(page: Any, served_s
 
 
 @pytest.mark.browser
-def test_searching_a_key_term_finds_the_challenge_on_every_word(
-    page: Any, served_site: str
-) -> None:
-    open_search(page, served_site)
+def test_searching_a_key_term_finds_the_challenge_on_every_word(search_pages: Any) -> None:
     terms = [(term, c.id) for c in CHALLENGES for term in c.keywords]
-    answers = found_each(page, [term for term, _ in terms])
+    answers = found_each(search_pages(""), [term for term, _ in terms])
     missing = [
         (term, challenge)
         for (term, challenge), pages in zip(terms, answers, strict=True)

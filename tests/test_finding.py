@@ -9,6 +9,7 @@ sentence of each entry's YAML summary; the search queries and the ranks they mus
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import html
 import itertools
@@ -26,7 +27,6 @@ from find_helpers import (
     found,
     found_each,
     open_explore,
-    open_search,
     search,
     serve_sitemap_locally,
 )
@@ -452,15 +452,109 @@ FOCUSABLE = (
 )
 
 
-# In one round trip: the control in the middle of the screen, nothing focused, and where it is.
-UNFOCUS_AND_PLACE = """
-e => {
-  e.scrollIntoView({ block: "center" });
-  if (document.activeElement) document.activeElement.blur();
-  const r = e.getBoundingClientRect();
-  return { x: r.x, y: r.y, width: r.width, height: r.height };
+# The controls to check, kept in the page (window.__kbControls) so that each step below is one
+# round trip: those of ``indexes`` among the matches of ``selector``, or with ``kinds`` the first
+# of each kind among them; returns how many.
+CONTROLS = """
+([selector, indexes, kinds]) => {
+  const all = document.querySelectorAll(selector);
+  const seen = new Set();
+  window.__kbControls = indexes.map((i) => all[i]).filter((e) => {
+    const kind = e.tagName + (e.closest("li") ? " li" : "");
+    if (kinds && seen.has(kind)) return false;
+    seen.add(kind);
+    return true;
+  });
+  return window.__kbControls.length;
 }
 """
+
+# Control ``first`` at the top of the middle half of the screen (clear of the sticky header and
+# bar), as near as its scrolling boxes go, nothing focused; then the box, with a margin for the
+# focus ring in whole pixels of the viewport, of it and of each control after it that lies in
+# that middle half.
+PLACE = """
+(first) => {
+  const controls = window.__kbControls;
+  const box = (e) => {
+    const r = e.getBoundingClientRect();
+    const x = Math.max(Math.floor(r.left) - 6, 0), y = Math.max(Math.floor(r.top) - 6, 0);
+    const right = Math.min(Math.ceil(r.right) + 6, innerWidth);
+    const bottom = Math.min(Math.ceil(r.bottom) + 6, innerHeight);
+    return { x, y, width: right - x, height: bottom - y };
+  };
+  const e = controls[first];
+  e.scrollIntoView({ block: "center" });
+  let off = e.getBoundingClientRect().top - innerHeight / 4 - 8;
+  for (let up = e.parentElement; up && Math.abs(off) > 1; up = up.parentElement) {
+    const scroller = up === document.body ? document.scrollingElement : up;
+    const before = scroller.scrollTop;
+    scroller.scrollTop += off;
+    off -= scroller.scrollTop - before;
+  }
+  if (document.activeElement) document.activeElement.blur();
+  const boxes = [box(e)];
+  for (const next of controls.slice(first + 1)) {
+    const b = box(next);
+    if (b.y < innerHeight / 4 || b.y + b.height > innerHeight * 3 / 4) break;
+    boxes.push(b);
+  }
+  return boxes;
+}
+"""
+
+# Whether each clip (a PNG, base64) shows the same pixels as its box of the screenshot taken
+# with nothing focused.
+SAME_PIXELS = """
+async ([screen, clips]) => {
+  const pixels = async (png) => {
+    const bytes = Uint8Array.from(atob(png), (c) => c.charCodeAt(0));
+    const image = await createImageBitmap(new Blob([bytes], { type: "image/png" }));
+    const canvas = new OffscreenCanvas(image.width, image.height);
+    const context = canvas.getContext("2d");
+    context.drawImage(image, 0, 0);
+    return context;
+  };
+  const unfocused = await pixels(screen);
+  const same = [];
+  for (const [box, png] of clips) {
+    const a = unfocused.getImageData(box.x, box.y, box.width, box.height).data;
+    const b = (await pixels(png)).getImageData(0, 0, box.width, box.height).data;
+    same.push(a.length === b.length && a.every((value, i) => value === b[i]));
+  }
+  return same;
+}
+"""
+
+
+def unchanged_by_focus(page: Any) -> list[str]:
+    """The controls (:data:`CONTROLS`) that look the same focused as unfocused.
+
+    One screenshot with nothing focused serves every control in the middle of the screen at once;
+    each control is then focused in turn (the page does not scroll) and its box shot alone. The
+    first control of each screen is also shot unfocused, which must match that screen: else the
+    boxes are misplaced and every comparison would differ, whatever the focus looked like."""
+    unchanged = []
+    done, total = 0, page.evaluate("window.__kbControls.length")
+    while done < total:
+        boxes = page.evaluate(PLACE, done)
+        scrolled = page.evaluate("[scrollX, scrollY]")
+        screen = page.screenshot(animations="disabled")
+        clips = [(boxes[0], page.screenshot(clip=boxes[0], animations="disabled"))]
+        for i, box in enumerate(boxes, done):
+            page.evaluate("i => window.__kbControls[i].focus({ preventScroll: true })", i)
+            clips.append((box, page.screenshot(clip=box, animations="disabled")))
+        assert page.evaluate("[scrollX, scrollY]") == scrolled, "focusing scrolled the page"
+        encoded = [(box, base64.b64encode(png).decode()) for box, png in clips]
+        same = page.evaluate(SAME_PIXELS, [base64.b64encode(screen).decode(), encoded])
+        assert same[0], "the screenshot and a clip of it disagree: the comparison is blind"
+        for i, alike in enumerate(same[1:], done):
+            if alike:
+                unchanged.append(
+                    page.evaluate("i => window.__kbControls[i].outerHTML.slice(0, 60)", i)
+                )
+        done += len(boxes)
+    return unchanged
 
 
 @pytest.mark.browser
@@ -480,28 +574,13 @@ def test_every_control_of_the_filter_page_shows_keyboard_focus(
     )
     page.eval_on_selector_all("#kb-explore details", "els => els.forEach(d => { d.open = true; })")
     page.keyboard.press("Tab")  # focus from the keyboard, as :focus-visible expects
-    controls = [c for c in page.locator(FOCUSABLE).all() if c.is_visible()]
-    assert len(controls) > 50
+    matches = page.locator(FOCUSABLE)
+    visible = [i for i in range(matches.count()) if matches.nth(i).is_visible()]
+    assert page.evaluate(CONTROLS, [FOCUSABLE, visible, False]) > 50
     if size == "phone":
-        kinds: dict[str, Any] = {}
-        for c in controls:
-            kinds.setdefault(c.evaluate("e => e.tagName + (e.closest('li') ? ' li' : '')"), c)
-        controls = list(kinds.values())
-        assert len(controls) >= 4  # link and button of the bar, summary, checkbox, result link
-    unchanged = []
-    for control in controls:
-        box = control.evaluate(UNFOCUS_AND_PLACE)
-        clip = {
-            "x": max(box["x"] - 6, 0),
-            "y": max(box["y"] - 6, 0),
-            "width": box["width"] + 12,
-            "height": box["height"] + 12,
-        }
-        unfocused = page.screenshot(clip=clip, animations="disabled")
-        control.focus()
-        if page.screenshot(clip=clip, animations="disabled") == unfocused:
-            unchanged.append(control.evaluate("e => e.outerHTML.slice(0, 60)"))
-    assert unchanged == []
+        # link and button of the bar, summary, checkbox, result link
+        assert page.evaluate(CONTROLS, [FOCUSABLE, visible, True]) >= 4
+    assert unchanged_by_focus(page) == []
     context.close()
 
 
@@ -543,10 +622,8 @@ EDITION_OF = {"japanese": "ja/"}
 
 @pytest.mark.browser
 @pytest.mark.parametrize("group", sorted(set(QUERIES) - {"stray_words"}))
-def test_concept_and_abbreviation_queries_reach_their_ranks(
-    page: Any, served_site: str, group: str
-) -> None:
-    open_search(page, served_site + EDITION_OF.get(group, ""))
+def test_concept_and_abbreviation_queries_reach_their_ranks(search_pages: Any, group: str) -> None:
+    page = search_pages(EDITION_OF.get(group, ""))
     cases = QUERIES[group]
     missed = {}
     for case, answer in zip(cases, found_each(page, [c["query"] for c in cases]), strict=True):
@@ -558,23 +635,25 @@ def test_concept_and_abbreviation_queries_reach_their_ranks(
 
 
 @pytest.mark.browser
-def test_a_multi_word_query_lists_pages_matching_every_word_first(
-    page: Any, served_site: str
-) -> None:
-    open_search(page, served_site)
+def test_a_multi_word_query_lists_pages_matching_every_word_first(search_pages: Any) -> None:
     queries = ["model monitoring", "data drift", "adversarial attack", "legal compliance"]
-    for query, answer in zip(queries, found_each(page, queries), strict=True):
+    wrong = {}
+    for query, answer in zip(queries, found_each(search_pages(""), queries), strict=True):
         matched = [every for _, every in answer]
-        assert matched[0], query
-        assert not any(later and not earlier for earlier, later in itertools.pairwise(matched))
+        if not matched or not matched[0]:
+            wrong[query] = "the first result does not match every word"
+        elif any(later and not earlier for earlier, later in itertools.pairwise(matched)):
+            wrong[query] = f"a page matching every word follows one that does not: {matched}"
+    assert wrong == {}
 
 
 @pytest.mark.browser
-def test_no_tool_page_ranks_on_a_word_of_its_facts_alone(page: Any, served_site: str) -> None:
+def test_no_tool_page_ranks_on_a_word_of_its_facts_alone(search_pages: Any) -> None:
     """A tool page's facts section ("By workflow stage": its row of the comparison, then its
     facts) holds words about where facts were read; a query must not find a tool page among its
     first results on such a word alone (tests/search_queries.yaml, stray_words)."""
-    box = open_search(page, served_site)
+    page = search_pages("")
+    box = page.locator("input.md-search__input")
     tools = {f"solutions/{t.id}/" for t in CORPUS.live(Solution) if t.kind == "tool"}
     stray = {}
     for case in QUERIES["stray_words"]:

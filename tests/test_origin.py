@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT
-from find_helpers import checkbox, listed, open_explore, open_search, search
+from find_helpers import checkbox, listed, open_explore, search
 from kb.corpus import load_corpus
 from kb.i18n import load_catalog
 from kb.models import (
@@ -204,10 +204,10 @@ def test_an_addition_is_cited_as_ours_and_not_as_based_on_the_survey(built_site:
 @pytest.mark.browser
 @pytest.mark.parametrize("prefix", list(EDITIONS))
 def test_the_origin_facet_and_label_work_in_the_browser(
-    page: Any, served_site: str, prefix: str
+    page: Any, served_site_without_search: str, search_pages: Any, prefix: str
 ) -> None:
     words = EDITIONS[prefix]
-    open_explore(page, f"{served_site}{prefix}explore/")
+    open_explore(page, f"{served_site_without_search}{prefix}explore/")
     checkbox(page, "origin", "kb").check()
     shown = listed(page)
     assert shown == {
@@ -227,12 +227,12 @@ def test_the_origin_facet_and_label_work_in_the_browser(
     addition = next(c for c in CORPUS.live(Challenge) if c.addition)
     corpus = load_language("ja", ROOT / "data", CORPUS, ROOT).corpus if prefix else CORPUS
     title = corpus.get(Challenge, addition.id).title
-    box = open_search(page, f"{served_site}{prefix}")
-    results = search(page, box, title)
+    searching = search_pages(prefix)
+    results = search(searching, searching.locator("input.md-search__input"), title)
     assert results, title
     assert results[0]["href"].endswith(f"/challenges/{addition.id}/"), results[:3]
     assert words(ORIGINS["kb"]) in results[0]["tags"]
-    style = page.eval_on_selector(
+    style = searching.eval_on_selector(
         ".md-search-result__item .md-tag--kb-origin-kb", "e => getComputedStyle(e).color"
     )
     assert style
