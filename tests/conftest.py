@@ -32,6 +32,7 @@ os.environ["KB_REPO_URL"] = "https://git.example.org/deploying-ml-kb"
 import chromium  # noqa: E402
 from kb.cli import _site_info  # noqa: E402  (after the path to the package is set)
 from kb.corpus import Corpus, load_corpus  # noqa: E402
+from kb.translations import Language, load_language  # noqa: E402
 
 # Where the site under test says it lives: mkdocs.yml read as MkDocs reads it, KB_SITE_URL and
 # KB_REPO_URL included, so the tests agree with the build whatever the environment sets.
@@ -63,6 +64,12 @@ def real_corpus() -> Corpus:
     """The real corpus, loaded once per process (each test module used to load its own; tests
     only read it)."""
     return load_corpus(ROOT / "data")
+
+
+@functools.cache
+def real_translations(language: str) -> Language:
+    """The real corpus's translations into ``language``, loaded once per process."""
+    return load_language(language, ROOT / "data", real_corpus(), ROOT)
 
 
 def copy_project(dest: Path) -> Path:

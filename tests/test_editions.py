@@ -14,16 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, SITE_URL, copy_project, once, site_build
+from conftest import ROOT, SITE_URL, copy_project, once, real_corpus, real_translations, site_build
 from find_helpers import open_explore, search_each
-from kb.corpus import load_corpus
 from kb.i18n import load_catalog
 from kb.models import RETIRED_STATUSES, Challenge, Reference
-from kb.translations import load_language
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-CORPUS = load_corpus(ROOT / "data")
-JA = load_language("ja", ROOT / "data", CORPUS, ROOT)
+CORPUS = real_corpus()
+JA = real_translations("ja")
 SITEMAP = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 

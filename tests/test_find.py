@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, real_corpus, real_translations
 from find_helpers import (
     checkbox,
     found_each,
@@ -28,10 +28,9 @@ from kb.corpus import load_corpus
 from kb.find import FACETS_PATH, FACETS_SCRIPT_PATH, facet_index, find_assets
 from kb.i18n import gettext_functions, load_catalog
 from kb.models import ORIGINS, SOURCE_KINDS, VERSIONS, CaseStudy, Challenge, Solution, Stage, Step
-from kb.translations import load_language
 
-CORPUS = load_corpus(ROOT / "data")
-JA = load_language("ja", ROOT / "data", CORPUS, ROOT)
+CORPUS = real_corpus()
+JA = real_translations("ja")
 CHALLENGES = CORPUS.all(Challenge)
 STAGES = [s for s in CORPUS.all(Stage) if s.origin == "survey"]  # Table 1's stages
 

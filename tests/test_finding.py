@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, copy_project, mkdocs_build
+from conftest import ROOT, copy_project, mkdocs_build, real_corpus
 from find_helpers import (
     checkbox,
     found,
@@ -30,7 +30,6 @@ from find_helpers import (
     search,
     serve_sitemap_locally,
 )
-from kb.corpus import load_corpus
 from kb.excerpt import first_sentence, one_line, plain
 from kb.models import (
     CaseStudy,
@@ -44,7 +43,7 @@ from kb.models import (
     Step,
 )
 
-CORPUS = load_corpus(ROOT / "data")
+CORPUS = real_corpus()
 QUERIES = yaml.safe_load((ROOT / "tests" / "search_queries.yaml").read_text(encoding="utf-8"))
 VIEWPORTS = {"laptop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 

@@ -15,14 +15,13 @@ import markdown
 import mwparserfromhell
 import pytest
 from asciidoc import api as asciidoc_api
-from conftest import ROOT, SITE_URL
+from conftest import SITE_URL, real_corpus
 from docutils import nodes
 from docutils.core import publish_doctree
-from kb.corpus import load_corpus
 from kb.linkformats import FORMATS, link_formats
 from test_permalinks import entry_formats
 
-CORPUS = load_corpus(ROOT / "data")
+CORPUS = real_corpus()
 SITE_NAME = "Deploying ML — Challenges Knowledge Base"
 
 AWKWARD = [

@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, real_corpus
 from find_helpers import checkbox, listed, open_explore, search
-from kb.corpus import load_corpus
 from kb.i18n import load_catalog
 from kb.models import (
     MODELS,
@@ -31,7 +30,7 @@ from kb.models import (
 from kb.translations import load_language
 
 pytestmark = pytest.mark.slow
-CORPUS = load_corpus(ROOT / "data")
+CORPUS = real_corpus()
 ENTRIES = [e for model in MODELS for e in CORPUS.live(model)]
 ADDITIONS = [e for e in ENTRIES if e.addition]
 JA = load_catalog("ja")
