@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import kb.history
 import pytest
 import rnc2rng
 from conftest import REPO_URL, ROOT, SITE_URL, copy_project, mkdocs_build, once
@@ -355,18 +356,40 @@ def test_pages_say_when_history_is_unavailable() -> None:
     assert changes_feed(corpus, History(unavailable="shallow"), make_env(), site) == {}
 
 
-def test_history_is_read_by_one_git_process(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = []
+def test_history_is_read_by_one_git_log_and_again_only_after_a_commit(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One ``git log`` for the whole corpus; a later read (kb serve reads after every edit)
+    asks git only for the commit, and reads the log again once there is a new one."""
+    calls: list[list[str]] = []
     real = subprocess.run
 
-    def counting(*args: object, **kwargs: object) -> object:
-        calls.append(args)
-        return real(*args, **kwargs)  # type: ignore[call-overload]
+    def counting(command: list[str], *args: object, **kwargs: object) -> object:
+        calls.append(command)
+        return real(command, *args, **kwargs)  # type: ignore[call-overload]
 
     monkeypatch.setattr(subprocess, "run", counting)
+    monkeypatch.setattr(kb.history, "_READ", {})
     history = read_history(project)
-    assert len(calls) == 1
+    assert [c[1] for c in calls] == ["rev-parse", "-c"]  # git -c … log (kb/history.py)
+    assert "log" in calls[1]
     assert len(history.changes) > 290
+
+    repo = tmp_path / "repo"
+    entry = repo / "data" / "challenges" / "x.yaml"
+    entry.parent.mkdir(parents=True)
+    entry.write_text("id: x\ntitle: X\n")
+    git(repo, "init", "-q", "-b", "main")
+    commit(repo, "2020-01-01T00:00:00Z", "Import")
+    first = read_history(repo)
+    entry.write_text("id: x\ntitle: Y\n")  # an edit not committed: the history is the same
+    calls.clear()
+    assert read_history(repo) is first
+    assert [c[1] for c in calls] == ["rev-parse"]
+    commit(repo, "2020-02-01T00:00:00Z", "Edit")
+    again = read_history(repo)
+    assert [c.commit.subject for c in again.changes] == ["Edit", "Import"]
+    assert read_history(project) is history  # each repository keeps its own
 
 
 def test_a_renamed_entry_is_redirected_and_a_first_import_is_added(tmp_path: Path) -> None:
