@@ -62,6 +62,7 @@ class Corpus:
     refs: list[Ref] = field(default_factory=list)
     _back: dict[tuple[str, str], list[Ref]] = field(default_factory=dict)
     _forward: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
+    _sorted: dict[str, list[Any]] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         back: dict[tuple[str, str], list[Ref]] = defaultdict(list)
@@ -76,8 +77,11 @@ class Corpus:
 
     def all(self, model: type[E]) -> list[E]:
         """Entities of one collection, in display order (``order`` where it has one, else ID)."""
-        items: list[Any] = list(self.entities[model.folder].values())
-        return sorted(items, key=lambda e: (getattr(e, "order", 0), e.id))
+        # Sorted once per collection: pages ask for the same lists about a thousand times.
+        if model.folder not in self._sorted:
+            items: list[Any] = list(self.entities[model.folder].values())
+            self._sorted[model.folder] = sorted(items, key=lambda e: (getattr(e, "order", 0), e.id))
+        return list(self._sorted[model.folder])
 
     def live(self, model: type[E]) -> list[E]:
         """Active entities of one collection, in display order: what lists, search and the

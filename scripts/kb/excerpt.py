@@ -7,6 +7,7 @@ stored, so a translated summary gives a translated one-liner for free.
 
 from __future__ import annotations
 
+import functools
 import re
 
 __all__ = ["first_sentence", "one_line", "plain"]
@@ -57,6 +58,7 @@ def first_sentence(text: str, limit: int = 200) -> str:
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # listings show the same summaries on many pages
 def one_line(markdown: str | None, limit: int = 200) -> str:
     """An entry's one-line summary: the first sentence of its Markdown, as plain text."""
     return first_sentence(plain(markdown), limit) if markdown else ""

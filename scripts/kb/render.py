@@ -6,6 +6,7 @@ be handed to any site engine or written to a folder by the CLI.
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -109,6 +110,7 @@ def html_attr(text: str) -> str:
     return html.escape(" ".join(text.split()), quote=False).replace('"', "&quot;")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pages link thousands of times, mostly to few pages
 def relative(target: str, here: str) -> str:
     """The relative link from page ``here`` to page ``target`` (both ``.md`` paths)."""
     start = posixpath.dirname(here)
