@@ -219,6 +219,10 @@ def main() -> int:
             shutil.copytree(
                 root / name, project / name, ignore=shutil.ignore_patterns("__pycache__")
             )
+        # The repository too, as in a checkout: its history dates the entries and fills the
+        # Changes page, which every rebuild renders again.
+        if (root / ".git").is_dir():
+            shutil.copytree(root / ".git", project / ".git")
         print(engine_table(measure_engines(project)))
     return 0
 
