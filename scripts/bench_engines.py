@@ -129,8 +129,11 @@ def edit_reload(project: Path, engine: str, code: str, edits: int, browser: Any)
             page.goto(url)
         for n in range(edits):
             # The server settles: after the reload, kb serve still writes the other pages, the
-            # search index and the open data (and Zensical's watcher needs a later mtime).
-            time.sleep(3)
+            # search index and the open data (an edit meanwhile waits for them: about 2.5 s);
+            # Zensical's watcher needs a later mtime.
+            if engine == "mkdocs":
+                _wait(lambda n=n: log.read_text().count("open data:") >= n, 30)
+            time.sleep(1.5)
             new = f"{title[1]} {n + 1}"
             text = original.replace(title[0], f"title: {new}")
             start = time.perf_counter()
