@@ -273,6 +273,14 @@ def static_host(
         server.server_close()
 
 
+@functools.lru_cache(maxsize=16)
+def _without_documents(index: Path, mtime_ns: int) -> bytes:
+    """``index`` (a search_index.json) with its configuration and no document; made once per
+    file and version (parsing a whole index again on every page load cost seconds of CPU)."""
+    config = json.loads(index.read_bytes())["config"]
+    return json.dumps({"config": config, "docs": []}).encode()
+
+
 class QuietHandler(SimpleHTTPRequestHandler):
     """A static file handler that keeps request logs out of the test output."""
 
@@ -284,8 +292,7 @@ class QuietHandler(SimpleHTTPRequestHandler):
         path = Path(self.translate_path(self.path.split("?")[0]))
         if not path.is_file():
             return super().send_head()
-        config = json.loads(path.read_bytes())["config"]
-        body = json.dumps({"config": config, "docs": []}).encode()
+        body = _without_documents(path, path.stat().st_mtime_ns)
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
