@@ -33,6 +33,7 @@ import chromium  # noqa: E402
 from kb.cli import _site_info  # noqa: E402  (after the path to the package is set)
 from kb.corpus import Corpus, load_corpus  # noqa: E402
 from kb.translations import Language, load_language  # noqa: E402
+from screenshots import ListsNoPage  # noqa: E402
 
 # Where the site under test says it lives: mkdocs.yml read as MkDocs reads it, KB_SITE_URL and
 # KB_REPO_URL included, so the tests agree with the build whatever the environment sets.
@@ -249,7 +250,8 @@ def served_site_without_search(built_site: Path) -> Iterator[str]:
 
     Material's worker fetches and builds the whole index on every full page load: 1.7 s of CPU
     on a Japanese page, 0.3 s on an English one, which the suite paid on hundreds of loads. The
-    pages themselves are the same bytes; a test that did search here would find nothing."""
+    pages themselves are the same bytes; a test that did search here would find nothing. Its
+    sitemaps list no page, which changes nothing here (screenshots.ListsNoPage)."""
     with static_host(built_site, search=False) as base:
         yield base
 
@@ -259,10 +261,11 @@ def static_host(
     site: Path, handler: type[QuietHandler] | None = None, *, search: bool = True
 ) -> Iterator[str]:
     """Serve ``site`` on 127.0.0.1 (a free port) with ``handler``; without ``search``, every
-    search index it serves keeps its configuration and loses its documents."""
+    search index it serves keeps its configuration and loses its documents, and every sitemap
+    lists no page."""
     base = handler or QuietHandler
-    if not search:
-        base = type(f"{base.__name__}WithoutSearch", (base,), {"search_index": False})
+    if not search:  # and its sitemaps list no page: see screenshots.ListsNoPage
+        base = type(f"{base.__name__}WithoutSearch", (ListsNoPage, base), {"search_index": False})
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(base, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

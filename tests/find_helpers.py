@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from conftest import SITE_URL
+from screenshots import WHOLE_SITEMAP
 
 # Material's search runs in a Web Worker: QUERY messages (type 2) go out on keyup, RESULT
 # messages (type 3) come back in order. Counting both tells when the list on screen answers the
@@ -152,8 +153,8 @@ def serve_sitemap_locally(page: Any, base: str) -> None:
     """Rewrite sitemap.xml to ``base``: Material enables instant navigation only for the links
     its sitemap lists, and it keeps the sitemap's port (none, for site_url) when matching them."""
 
-    def handle(route: Any) -> None:
-        response = route.fetch()
+    def handle(route: Any) -> None:  # the sitemap as built, not the host's stand-in
+        response = route.fetch(headers={**route.request.headers, WHOLE_SITEMAP: "1"})
         body = response.text().replace(SITE_URL.rstrip("/") + "/", base)
         route.fulfill(response=response, body=body)
 
