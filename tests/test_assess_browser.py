@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 from assess_helpers import CASES, FIXTURES, VALIDATION, case_bytes, html_body, kb_report
 from conftest import ROOT, copy_project, mkdocs_build, once, static_host
+from find_helpers import serve_sitemap_locally
 from kb.assess import Assessment, fill, migrate, page_data
 from kb.cite import Site, project_version
 from kb.corpus import load_corpus
@@ -260,7 +261,8 @@ def test_an_imported_fixture_exports_the_golden_reports(
 
 RENDER_HTML = """() => {
   const core = window.kbAssessCore;
-  const json = (id) => JSON.parse(document.getElementById(id).textContent);
+  const embedded = document.getElementById("kb-assess-embedded").content;
+  const json = (id) => JSON.parse(embedded.getElementById(id).textContent);
   const data = json("kb-assess-data"), strings = json("kb-assess-strings");
   const saved = new TextEncoder().encode(localStorage.getItem("deploying-ml-kb-assessment"));
   return core.renderHtml(core.readAssessment(saved, data, strings), data, strings);
@@ -312,7 +314,8 @@ CLEAR_MESSAGES = f"() => {{ for (const box of {BOXES}) box.replaceChildren(); }}
 MESSAGE_SHOWN = f"() => [...{BOXES}].some(box => box.textContent)"
 EXPORT_CSV = """() => {
   const core = window.kbAssessCore;
-  const json = (id) => JSON.parse(document.getElementById(id).textContent);
+  const embedded = document.getElementById("kb-assess-embedded").content;
+  const json = (id) => JSON.parse(embedded.getElementById(id).textContent);
   const data = json("kb-assess-data"), strings = json("kb-assess-strings");
   const saved = new TextEncoder().encode(localStorage.getItem("deploying-ml-kb-assessment"));
   return core.renderCsv(core.readAssessment(saved, data, strings), data, strings);
@@ -656,10 +659,16 @@ def test_an_invalid_team_link_is_refused_where_it_is_typed(
 def test_the_page_starts_after_instant_navigation(
     page: Any, served_site_without_search: str
 ) -> None:
+    # Material navigates instantly only to pages its sitemap lists, at this address: without
+    # this, the click was a full load, and the test proved nothing about instant navigation.
+    serve_sitemap_locally(page, served_site_without_search)
     page.goto(served_site_without_search)
+    page.wait_for_load_state("networkidle")  # the sitemap is in: links are now intercepted
+    page.evaluate("window.__kbSamePage = true")
     page.locator(".md-tabs").get_by_role("link", name="Assess").click()
     page.wait_for_url("**/assess/")
     page.wait_for_selector(READY)
+    assert page.evaluate("window.__kbSamePage") is True, "navigation was not instant"
     assert select(page, "concept-drift").count() == 1
 
 

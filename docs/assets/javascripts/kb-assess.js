@@ -688,8 +688,10 @@
     var root = document.getElementById("kb-assess");
     if (!root || root.dataset.state) return;
     root.dataset.state = "started";
-    var data = JSON.parse(document.getElementById("kb-assess-data").textContent);
-    var strings = JSON.parse(document.getElementById("kb-assess-strings").textContent);
+    // In a <template> (see assess.md.j2), out of reach of instant navigation's script handling.
+    var embedded = document.getElementById("kb-assess-embedded").content;
+    var data = JSON.parse(embedded.getElementById("kb-assess-data").textContent);
+    var strings = JSON.parse(embedded.getElementById("kb-assess-strings").textContent);
     build(root, data, strings);
   }
 
