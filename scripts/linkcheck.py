@@ -21,6 +21,7 @@ import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 # A static server ignores a query: explore/?stage=… is the filter page explore/, which linkchecker
 # would otherwise fetch and parse again for each of its ~130 links from each edition's pages (a
@@ -44,6 +45,12 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+    def copyfile(self, source: Any, outputfile: Any) -> None:
+        # linkchecker hangs up once it has read what it needs of a large file: the rest is not
+        # wanted, and a traceback for it was noise in the report.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            super().copyfile(source, outputfile)
 
 
 @contextlib.contextmanager
