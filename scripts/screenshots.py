@@ -40,16 +40,22 @@ FACETS_TICKED = "explore, facets ticked"
 # ready (#kb-explore and #kb-assess set data-state when they start and data-ready when done), and
 # every section heading has its copy button (kb-permalink.js, run from Material's document$), and
 # no transition is under way (Material fades the navigation tabs in: a box mid-way is no layout).
-READY = """() =>
-  document.readyState === "complete" &&
+# A finite transition is finished at once rather than waited out: its end is the same state, and
+# a phone tour waited 250 ms a page for the header's shadow.
+READY = """() => {
+  for (const a of document.getAnimations()) {
+    const finite = a.effect.getComputedTiming().iterations !== Infinity;
+    if (a.playState === "running" && finite) a.finish();
+  }
+  return document.readyState === "complete" &&
   document.fonts.status === "loaded" &&
   document.getAnimations().every((a) => a.playState !== "running" ||
     a.effect.getComputedTiming().iterations === Infinity) &&
   [...document.querySelectorAll("[data-state]")].every((e) => e.hasAttribute("data-ready")) &&
   (!document.documentElement.classList.contains("kb-js") ||
     [...document.querySelectorAll(".md-content .headerlink")].every(
-      (link) => !link.parentElement.id || link.parentElement.querySelector(".kb-section-copy")))
-"""
+      (link) => !link.parentElement.id || link.parentElement.querySelector(".kb-section-copy")));
+}"""
 
 # The filter page as a reader leaves it: the first option of the first two facets ticked (a
 # phone shows facets closed, so each is opened first, as a reader would).
