@@ -306,6 +306,15 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+
+
+@functools.cache
+def axe_script() -> str:
+    """axe-core's source (tests/vendor/axe-core/), to inject into a page: it defines ``axe``."""
+    return AXE.read_text(encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """A headless Debian chromium driven by Playwright.
