@@ -115,6 +115,12 @@ class StaticHost(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
 
+    def copyfile(self, source: Any, outputfile: Any) -> None:
+        # A browser hangs up on a response it no longer wants (a page left mid-load): not an
+        # error of the site, and its traceback was noise in the output.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            super().copyfile(source, outputfile)
+
 
 # Asking for a sitemap with this header gets it as built, not the stand-in below (a test that
 # rewrites the sitemap to the local address, to turn instant navigation on, reads it so).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import functools
 import io
@@ -304,6 +305,12 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+    def copyfile(self, source: Any, outputfile: Any) -> None:
+        # A browser hangs up on a response it no longer wants (a page left mid-load): not an
+        # error of the site, and its traceback was noise in the test output.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            super().copyfile(source, outputfile)
 
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
