@@ -1,6 +1,8 @@
-"""In a real browser, over one page of every type in each edition and colour scheme: axe-core
-finds no serious or critical accessibility issue, and pages make no request beyond the local
-server."""
+"""axe-core and third-party requests in a real browser.
+
+axe runs inside the laptop layout tour (tests/test_layout.py), on one page of each type the
+functions below choose, in light and then in dark; the tours record every request. Here: what
+only a search loads, and a page opened in a dark browser."""
 
 from __future__ import annotations
 
@@ -8,37 +10,28 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT, axe_script, real_corpus
+from conftest import axe_script
 from kb.models import MODELS
-from kb.render import render_site
 from screenshots import READY
 
 pytestmark = pytest.mark.browser
 
-CORPUS = real_corpus()
-SOURCES = set(render_site(CORPUS)) | {
-    p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*.md")
+# axe checks one page of each entry type, the home page and every collection index, plus the
+# matrix, the filter page, the assessment page, the about page and the tools page: the page
+# types of the tour (kb.pagetypes) that carry these names. Kinds with a variant in brackets
+# ("solutions entry (tool)") count once, on the first variant met.
+AXE_TYPES = {
+    "home",
+    *(f"{m.folder} index" for m in MODELS),
+    *(f"{m.folder} entry" for m in MODELS),
+    *("matrix", "explore", "assess", "about", "tools"),
 }
 
 
-def url_of(source: str) -> str:
-    """The served URL (relative to the site root) of a page source such as ``a/b.md``."""
-    stem = source.removesuffix(".md").removesuffix("index").rstrip("/")
-    return f"{stem}/" if stem else ""
-
-
-# One page of each entry type, the home page and every collection index, plus the matrix, the
-# filter page and the assessment page when this branch has them.
-ENTRY_PAGES = [f"{m.folder}/{CORPUS.all(m)[0].id}/" for m in MODELS]
-INDEX_PAGES = [f"{m.folder}/" for m in MODELS]
-EXTRA_PAGES = [
-    url_of(source)
-    for name in ("matrix", "explore", "assess", "about", "tools")
-    for source in (f"{name}.md", f"{name}/index.md")
-    if source in SOURCES
-]
-PAGES = ["", *INDEX_PAGES, *ENTRY_PAGES, *EXTRA_PAGES]
-PAGES += [f"ja/{rel}" for rel in PAGES]  # the Japanese edition: the same pages under ja/
+def axe_type(kind: str) -> str | None:
+    """The axe page type a tour stop of ``kind`` stands for, or None."""
+    base = kind.split(" (")[0]
+    return base if base in AXE_TYPES else None
 
 
 # The dark scheme as Material's palette toggle sets it: one attribute on the body (both palettes
@@ -71,45 +64,36 @@ def serious(results: dict[str, Any], where: str) -> list[str]:
     ]
 
 
+def axe_problems(tab: Any, where: str) -> list[str]:
+    """Every serious or critical axe issue of the page open in ``tab`` (axe injected), in light,
+    then in dark after switching the page in place, as the palette toggle does. The colour scheme
+    changes colours only (Material sets one attribute; the DOM is the same): every rule runs in
+    light, and in dark the one rule colours can break, contrast. (axe calls a contrast of exactly
+    1:1 "incomplete", not a violation: text the colour of its background may be meant hidden.)"""
+    found = serious(tab.evaluate("o => axe.run(document, o)", ALL), f"{where}: light")
+    tab.evaluate(TO_DARK)
+    return found + serious(tab.evaluate("o => axe.run(document, o)", CONTRAST), f"{where}: dark")
+
+
+def outside(requests: list[str], *bases: str) -> list[str]:
+    """The requests of ``requests`` to a host other than those of ``bases``."""
+    local = {urlsplit(base).netloc for base in bases}
+    found = [u for u in requests if urlsplit(u).scheme not in {"data", "blob"}]
+    return [u for u in found if urlsplit(u).netloc not in local]
+
+
 @pytest.mark.parametrize("edition", ["en", "ja"])
-def test_every_page_type_passes_axe_and_requests_nothing_but_the_local_server(
+def test_search_and_a_page_opened_dark_request_nothing_but_the_local_server(
     browser: Any, served_site: str, served_site_without_search: str, edition: str
 ) -> None:
-    """One pass over the pages of an edition in one tab: axe finds no serious or critical issue
-    in the light or the dark colour scheme, and no page asks another host for anything. Every
-    problem of every page is listed at once. (A pass per edition, so that xdist can spread them.)
-
-    The colour scheme changes colours only (Material sets one attribute; the DOM is the same):
-    each page runs every axe rule in light, then switches to dark in place and runs the one rule
-    colours can break, contrast. A page opened in a dark browser must come up dark by itself: the
-    home page is checked so. (axe calls a contrast of exactly 1:1 "incomplete", not a violation:
-    text the colour of its background may be meant to be hidden.)
-
-    The pages come from a host whose search index holds no document (the index costs seconds of
-    CPU a page and changes nothing axe reads); the pass then searches the real site, so that
-    what search loads (its worker, its index and, in Japanese, a segmenter) is checked too."""
-    script = axe_script()
-    found: list[str] = []
+    """What search loads (its worker, its index and, in Japanese, a segmenter) comes from the
+    local server only; a page opened in a dark browser comes up dark by itself and passes axe's
+    contrast rule. (The tours check every other page type's requests, and axe on it.)"""
     requests: list[str] = []
     context = browser.new_context(color_scheme="light")
-    context.add_init_script(script)  # sent to the browser once, not once a page
     context.on("request", lambda request: requests.append(request.url))
     context.on("websocket", lambda socket: requests.append(socket.url))
     tab = context.new_page()
-    pages = [rel for rel in PAGES if rel.startswith("ja/") == (edition == "ja")]
-    assert len(pages) > 20
-    for rel in pages:
-        response = tab.goto(served_site_without_search + rel)
-        assert response is not None
-        assert response.ok, f"{rel}: {response.status}"
-        # As a reader sees it: the filter page's list, for one, is drawn after the load event.
-        tab.wait_for_function(READY, timeout=15000)
-        found += serious(tab.evaluate("o => axe.run(document, o)", ALL), f"{rel or 'home'}: light")
-        tab.evaluate(TO_DARK)
-        found += serious(
-            tab.evaluate("o => axe.run(document, o)", CONTRAST), f"{rel or 'home'}: dark"
-        )
-
     prefix, query = ("ja/", "ドリフト") if edition == "ja" else ("", "drift")
     tab.goto(served_site + prefix)
     tab.click("label.md-search__icon, .md-search__input", timeout=5000)
@@ -123,18 +107,16 @@ def test_every_page_type_passes_axe_and_requests_nothing_but_the_local_server(
     context.close()
 
     dark = browser.new_context(color_scheme="dark")
-    dark.add_init_script(script)
+    dark.add_init_script(axe_script())
     dark.on("request", lambda request: requests.append(request.url))
     tab = dark.new_page()
     tab.goto(served_site_without_search + prefix)
+    tab.wait_for_function(READY, timeout=15000)
     assert tab.evaluate("document.body.dataset.mdColorScheme") == "slate"
-    found += serious(
+    found = serious(
         tab.evaluate("o => axe.run(document, o)", CONTRAST), f"{prefix or 'home'}: opened dark"
     )
     dark.close()
 
-    local = {urlsplit(served_site).netloc, urlsplit(served_site_without_search).netloc}
-    assert len(requests) > 20
-    outside = [u for u in requests if urlsplit(u).scheme not in {"data", "blob"}]
-    outside = [u for u in outside if urlsplit(u).netloc not in local]
-    assert found + outside == []
+    assert len(requests) > 10
+    assert found + outside(requests, served_site, served_site_without_search) == []

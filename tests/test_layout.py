@@ -11,6 +11,9 @@ tombstone and a non-empty list of retired entries. On each page, in a real brows
 - text stays readable: no word split across lines, no Japanese squeezed to two characters a
   line (a column too narrow), no text upside down.
 Every problem of every page is listed at once: page, viewport, and the elements with their text.
+The same tours check that no page asks another host for anything, and the laptop tour runs axe
+on one page of each type (tests/test_browser_quality.py says which, and how), so a page is
+loaded once for both.
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MINI, ROOT, copy_project, once, site_build
+from conftest import MINI, ROOT, axe_script, copy_project, once, site_build
 from kb.pagetypes import NOT_FOUND, REDIRECT
 from screenshots import FACETS_TICKED, VIEWPORTS, Stop, open_ready, serve, tour
+from test_browser_quality import AXE_TYPES, axe_problems, axe_type, outside
 from test_ledger import retire_and_rename
 
 pytestmark = pytest.mark.slow
@@ -103,24 +107,39 @@ def test_the_tour_covers_every_page_type_of_both_editions(stops: list[Stop]) -> 
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("edition", ["en", "ja"])
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_no_page_scrolls_sideways_or_overlaps(
-    browser: Any, stops: list[Stop], bases: dict[str, str], viewport: str
+    browser: Any, stops: list[Stop], bases: dict[str, str], viewport: str, edition: str
 ) -> None:
+    """The layout of every page type of one edition at one size, every problem listed at once.
+
+    The same tour checks that no page asks another host for anything, and on a laptop it runs
+    axe on one page of each type test_browser_quality names, light then dark (one load a page
+    for both checks). (One test per edition and size, so that xdist can spread them.)"""
     width, height = VIEWPORTS[viewport]
     context = browser.new_context(viewport={"width": width, "height": height})
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    context.on("websocket", lambda socket: requests.append(socket.url))
     tab = context.new_page()
-    found = []
+    found, axed = [], set()
     try:
-        for stop in stops:
+        for stop in (s for s in stops if s.edition == edition):
             open_ready(tab, bases[stop.site], stop)
-            found += [
-                f"{stop.edition} {stop.kind} (/{stop.path}), {viewport} {width}x{height}: {p}"
-                for p in layout_problems(tab)
-            ]
+            where = f"{stop.edition} {stop.kind} (/{stop.path}), {viewport} {width}x{height}"
+            found += [f"{where}: {p}" for p in layout_problems(tab)]
+            kind = axe_type(stop.kind) if stop.site == "real" else None
+            if viewport == "laptop" and kind and kind not in axed:
+                axed.add(kind)
+                tab.evaluate(axe_script())
+                found += axe_problems(tab, where)
     finally:
         context.close()
-    assert not found, f"{len(found)} layout problems:\n" + "\n".join(found)
+    assert viewport != "laptop" or axed == AXE_TYPES, f"axe never ran on {AXE_TYPES - axed}"
+    assert len(requests) > len(stops) // 2
+    found += [f"request to another host: {u}" for u in outside(requests, *bases.values())]
+    assert not found, f"{len(found)} problems:\n" + "\n".join(found)
 
 
 # One page with one defect of each kind the check looks for, and one page with none.
