@@ -179,16 +179,19 @@ def serve(site: Path, search: bool = True) -> Iterator[str]:
         server.server_close()
 
 
-def open_ready(tab: Any, base: str, stop: Stop) -> None:
-    """Open ``stop`` in ``tab`` and wait until the page and its scripts are ready.
+def open_ready(tab: Any, base: str, stop: Stop) -> Any:
+    """Open ``stop`` in ``tab`` and wait until the page and its scripts are ready; returns the
+    response of the load (None when there was none).
 
     The filter page with facets ticked is the plain one, already open, after the ticks."""
+    response = None
     if stop.kind != FACETS_TICKED or tab.url != base + stop.path:
-        tab.goto(base + stop.path, wait_until="load")
+        response = tab.goto(base + stop.path, wait_until="load")
         tab.wait_for_function(READY, timeout=15000)
     if stop.kind == FACETS_TICKED:
         assert tab.evaluate(TICK_FACETS) >= 2, f"{stop.path}: the filter page has no facets"
         tab.wait_for_function("() => location.search.length > 1", timeout=5000)
+    return response
 
 
 def find_chromium() -> str:

@@ -11,9 +11,10 @@ tombstone and a non-empty list of retired entries. On each page, in a real brows
 - text stays readable: no word split across lines, no Japanese squeezed to two characters a
   line (a column too narrow), no text upside down.
 Every problem of every page is listed at once: page, viewport, and the elements with their text.
-The same tours check that no page asks another host for anything, and the laptop tour runs axe
-on one page of each type (tests/test_browser_quality.py says which, and how), so a page is
-loaded once for both.
+The same tours check that no page asks another host for anything, the phone tour checks each
+page's language switcher (tests/test_editions.py says how), and the laptop tour runs axe on one
+page of each type (tests/test_browser_quality.py says which, and how): a page is loaded once for
+all of these.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from conftest import MINI, ROOT, axe_script, copy_project, once, site_build
 from kb.pagetypes import NOT_FOUND, REDIRECT
 from screenshots import FACETS_TICKED, VIEWPORTS, Stop, open_ready, serve, tour
 from test_browser_quality import AXE_TYPES, axe_problems, axe_type, outside
+from test_editions import switcher_problems
 from test_ledger import retire_and_rename
 
 pytestmark = pytest.mark.slow
@@ -114,9 +116,11 @@ def test_no_page_scrolls_sideways_or_overlaps(
 ) -> None:
     """The layout of every page type of one edition at one size, every problem listed at once.
 
-    The same tour checks that no page asks another host for anything, and on a laptop it runs
-    axe on one page of each type test_browser_quality names, light then dark (one load a page
-    for both checks). (One test per edition and size, so that xdist can spread them.)"""
+    The same tour checks that each page comes with status 200 and asks no other host for
+    anything; on a phone, that its language switcher leads to the same page in each edition
+    (test_editions says how); on a laptop, it runs axe on one page of each type
+    test_browser_quality names, light then dark. One load a page serves every check. (One test
+    per edition and size, so that xdist can spread them.)"""
     width, height = VIEWPORTS[viewport]
     context = browser.new_context(viewport={"width": width, "height": height})
     requests: list[str] = []
@@ -126,9 +130,17 @@ def test_no_page_scrolls_sideways_or_overlaps(
     found, axed = [], set()
     try:
         for stop in (s for s in stops if s.edition == edition):
-            open_ready(tab, bases[stop.site], stop)
+            response = open_ready(tab, bases[stop.site], stop)
             where = f"{stop.edition} {stop.kind} (/{stop.path}), {viewport} {width}x{height}"
+            if stop.kind != NOT_FOUND and response is not None and response.status != 200:
+                found.append(f"{where}: status {response.status}")
             found += [f"{where}: {p}" for p in layout_problems(tab)]
+            # (Not once facets are ticked: the links are computed at load, and the click that
+            # switches computes them again from the address, as the round-trip test checks.)
+            if viewport == "phone" and stop.kind not in {NOT_FOUND, FACETS_TICKED}:
+                found += [
+                    f"{where}: {p}" for p in switcher_problems(tab, bases[stop.site], edition)
+                ]
             kind = axe_type(stop.kind) if stop.site == "real" else None
             if viewport == "laptop" and kind and kind not in axed:
                 axed.add(kind)
