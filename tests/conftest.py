@@ -148,6 +148,37 @@ def once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], Path
         return made
 
 
+def retire_and_rename(data: Path) -> None:
+    """In the mini corpus: merge one challenge into the other, which also takes an old ID."""
+    merged = data / "challenges" / "country-level-regulations.yaml"
+    merged.write_text(
+        merged.read_text()
+        + "status: merged\nreplaced_by: [data-discovery]\nretired_reason: A test merge.\n"
+    )
+    solution = data / "solutions" / "data-oriented-architectures.yaml"
+    solution.write_text(solution.read_text().replace(", country-level-regulations]", "]"))
+    kept = data / "challenges" / "data-discovery.yaml"
+    kept.write_text(kept.read_text() + "redirect_from: [finding-data]\n")
+
+
+@pytest.fixture(scope="session")
+def lifecycle_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project of the miniature corpus with one challenge merged into another (which keeps an
+    old ID), both editions built once per session into its ``site/``: the only site with a
+    tombstone and retired entries to list (the real corpus has none yet)."""
+    return once(tmp_path_factory, "lifecycle", _build_lifecycle)
+
+
+def _build_lifecycle(folder: Path) -> Path:
+    project = copy_project(folder / "project")
+    shutil.rmtree(project / "data")
+    shutil.copytree(MINI, project / "data")
+    retire_and_rename(project / "data")
+    result = site_build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    return project
+
+
 class BackgroundBuild:
     """The real site's build, started in the background as soon as a worker has collected a test
     that needs it (unit tests run meanwhile), by whichever worker gets there first; the wrapper

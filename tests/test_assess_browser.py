@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from assess_helpers import CASES, FIXTURES, VALIDATION, case_bytes, html_body, kb_report
-from conftest import ROOT, axe_script, copy_project, mkdocs_build, once, static_host
+from conftest import ROOT, axe_script, static_host
 from find_helpers import serve_sitemap_locally
 from kb.assess import Assessment, fill, migrate, page_data
 from kb.cite import Site, project_version
@@ -431,55 +431,21 @@ VALID_FILE: dict[str, Any] = {
 }
 
 
-# A site where a challenge has been retired: the real project, with model-stealing merged into
-# model-inversion (and the case studies and solutions that named it pointing at its successor
-# instead: a live entry may not point at a retired one).
-RETIRED, SUCCESSOR = "model-stealing", "model-inversion"
+# A site where a challenge has been retired: the miniature corpus's lifecycle project
+# (conftest.lifecycle_project), where country-level-regulations is merged into data-discovery.
+RETIRED, SUCCESSOR = "country-level-regulations", "data-discovery"
 
 
 @pytest.fixture(scope="session")
-def retired_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return once(tmp_path_factory, "retired", make_retired)
-
-
-def make_retired(folder: Path) -> Path:
-    project = copy_project(folder / "project")
-    data = project / "data"
-    entry = data / "challenges" / f"{RETIRED}.yaml"
-    entry.write_text(
-        entry.read_text(encoding="utf-8")
-        + f"status: merged\nreplaced_by: [{SUCCESSOR}]\n"
-        + "retired_reason: Merged for a test of old assessment files.\n"
-        + "no_case_study: Retired for this test.\n",
-        encoding="utf-8",
-    )
-    for path in [*(data / "case-studies").glob("*.yaml"), *(data / "solutions").glob("*.yaml")]:
-        text = path.read_text(encoding="utf-8")
-        if f"  - {RETIRED}\n" in text:
-            kept = (
-                text if f"  - {SUCCESSOR}\n" not in text else text.replace(f"  - {RETIRED}\n", "")
-            )
-            path.write_text(kept.replace(f"  - {RETIRED}\n", f"  - {SUCCESSOR}\n"), "utf-8")
-    return project
-
-
-@pytest.fixture(scope="session")
-def retired_site(retired_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The retired project, built once and served on 127.0.0.1 (no search index: no test here
+def retired_site(lifecycle_project: Path) -> Iterator[str]:
+    """The lifecycle project's site, served on 127.0.0.1 (no search index: no test here
     searches)."""
-
-    def build(folder: Path) -> Path:
-        result = mkdocs_build(retired_project, folder / "site")
-        assert result.returncode == 0, result.stderr
-        return folder / "site"
-
-    site = once(tmp_path_factory, "retired-site", build)
-    with static_host(site, search=False) as base:
+    with static_host(lifecycle_project / "site", search=False) as base:
         yield base
 
 
 def test_a_retired_challenge_maps_to_its_successor(
-    browser: Any, retired_site: str, retired_project: Path, tmp_path: Path
+    browser: Any, retired_site: str, lifecycle_project: Path, tmp_path: Path
 ) -> None:
     old = {
         "format": "deploying-ml-kb-assessment",
@@ -487,10 +453,7 @@ def test_a_retired_challenge_maps_to_its_successor(
         "corpus": {"version": "0.1.0", "data_sha256": "0" * 64},
         "table_version": "acm_2022",
         "name": "Made before the merge",
-        "challenges": {
-            RETIRED: {"status": "facing", "note": "Rate limits on the API"},
-            "concept-drift": {"status": "mitigated"},
-        },
+        "challenges": {RETIRED: {"status": "facing", "note": "Rules differ by country"}},
     }
     path = tmp_path / "old.json"
     path.write_text(json.dumps(old), encoding="utf-8")
@@ -503,24 +466,25 @@ def test_a_retired_challenge_maps_to_its_successor(
     import_file(page, "old.json", path.read_bytes())
     page.wait_for_selector(".kb-assess__changes")
     assert messages(page, "status").splitlines()[-1] == (
-        "“Model stealing” (model-stealing) was retired: its entry now applies to “Model inversion”."
+        "“Country-level regulations” (country-level-regulations) was retired: its entry now "
+        "applies to “Data discovery”."
     )
     assert select(page, SUCCESSOR).input_value() == "facing"
     assert (
-        shown(page).get_by_label("Note on Model inversion").input_value()
-        == "Rate limits on the API"
+        shown(page).get_by_label("Note on Data discovery").input_value()
+        == "Rules differ by country"
     )
 
     # The page and the command line of that project agree on the mapping and the report.
-    corpus = load_corpus(retired_project / "data")
-    site = Site(SITE.name, SITE.url, project_version(retired_project))
+    corpus = load_corpus(lifecycle_project / "data")
+    site = Site(SITE.name, SITE.url, project_version(lifecycle_project))
     expected, changes = migrate(Assessment.model_validate(old), page_data(corpus, site))
     exported = Assessment.model_validate(json.loads(download(page, "Save assessment file")))
     assert exported.challenges == expected.challenges
     assert [c.kind for c in changes] == ["retired"]
-    report = kb_report(path, cwd=retired_project)
+    report = kb_report(path, cwd=lifecycle_project)
     assert report.returncode == 0
-    assert "was retired: its entry now applies to “Model inversion”." in report.stderr.decode()
+    assert "was retired: its entry now applies to “Data discovery”." in report.stderr.decode()
     assert download(page, "Download Markdown") == report.stdout
     context.close()
     assert outside(requests, retired_site) == []

@@ -17,7 +17,7 @@ from pathlib import Path
 import kb.i18n
 import kb.render
 import pytest
-from conftest import ROOT, real_corpus
+from conftest import ROOT, real_corpus, retire_and_rename
 from kb.cite import Site, cite_text, json_ld
 from kb.corpus import load_corpus
 from kb.find import COLLECTIONS, SOLUTION_KINDS, TYPE_LABELS, facet_index
@@ -34,7 +34,6 @@ from kb.models import (
 )
 from kb.permalinks import render_redirects
 from kb.render import make_env, render_site, sections_of
-from test_ledger import retire_and_rename
 
 CATALOG = load_catalog("ja")  # raises on a placeholder left, a lost %(name)s or a folded line
 JA, _ = gettext_functions(CATALOG)

@@ -19,18 +19,16 @@ all of these.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MINI, ROOT, axe_script, copy_project, once, site_build
+from conftest import ROOT, axe_script
 from kb.pagetypes import NOT_FOUND, REDIRECT
 from screenshots import FACETS_TICKED, VIEWPORTS, Stop, open_ready, serve, tour
 from test_browser_quality import AXE_TYPES, axe_problems, axe_type, outside
 from test_editions import switcher_problems
-from test_ledger import retire_and_rename
 
 pytestmark = pytest.mark.slow
 
@@ -66,38 +64,21 @@ def layout_problems(tab: Any) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def lifecycle_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Both editions of the miniature corpus with one challenge merged into another: the only
-    site with a tombstone and retired entries to list (the real corpus has none yet)."""
-    return once(tmp_path_factory, "lifecycle", build_lifecycle)
-
-
-def build_lifecycle(folder: Path) -> Path:
-    project = copy_project(folder / "project")
-    shutil.rmtree(project / "data")
-    shutil.copytree(MINI, project / "data")
-    retire_and_rename(project / "data")
-    result = site_build(project, project / "site")
-    assert result.returncode == 0, result.stderr
-    return project
-
-
-@pytest.fixture(scope="module")
-def stops(built_site: Path, lifecycle_site: Path) -> list[Stop]:
+def stops(built_site: Path, lifecycle_project: Path) -> list[Stop]:
     """The real site's tour, and from the small site what only it has (its tombstones, its
     list of retired entries)."""
     real = tour(built_site, ROOT / "data", "real")
     known = {(s.edition, s.kind) for s in real}
-    small = tour(lifecycle_site / "site", lifecycle_site / "data", "lifecycle")
+    small = tour(lifecycle_project / "site", lifecycle_project / "data", "lifecycle")
     extra = [s for s in small if (s.edition, s.kind) not in known or s.kind == "retired"]
     return real + extra
 
 
 @pytest.fixture(scope="module")
-def bases(built_site: Path, lifecycle_site: Path) -> Iterator[dict[str, str]]:
+def bases(built_site: Path, lifecycle_project: Path) -> Iterator[dict[str, str]]:
     with (
         serve(built_site, search=False) as real,
-        serve(lifecycle_site / "site", search=False) as small,
+        serve(lifecycle_project / "site", search=False) as small,
     ):
         yield {"real": real, "lifecycle": small}
 

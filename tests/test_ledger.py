@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, retire_and_rename
 from kb.corpus import load_corpus
 from kb.ledger import (
     Published,
@@ -43,19 +43,6 @@ def test_broken_ledger_promise_reports_exact_diagnostics(case_file: Path, tmp_pa
         )
     assert got == case["diagnostics"]
     assert got, "a ledger case must break a promise"
-
-
-def retire_and_rename(data: Path) -> None:
-    """In the mini corpus: merge one challenge into the other, which also takes an old ID."""
-    merged = data / "challenges" / "country-level-regulations.yaml"
-    merged.write_text(
-        merged.read_text()
-        + "status: merged\nreplaced_by: [data-discovery]\nretired_reason: A test merge.\n"
-    )
-    solution = data / "solutions" / "data-oriented-architectures.yaml"
-    solution.write_text(solution.read_text().replace(", country-level-regulations]", "]"))
-    kept = data / "challenges" / "data-discovery.yaml"
-    kept.write_text(kept.read_text() + "redirect_from: [finding-data]\n")
 
 
 def test_published_lists_entries_tombstones_redirects_and_indexes(mini_data: Path) -> None:

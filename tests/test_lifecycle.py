@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import retire_and_rename
 from kb.cite import Site
 from kb.corpus import load_corpus
 from kb.models import Challenge, Solution
 from kb.permalinks import page_url, render_redirects
 from kb.render import render_site
-from test_ledger import retire_and_rename
 
 
 def test_retired_entry_keeps_a_tombstone_and_leaves_every_list(mini_data: Path) -> None:
