@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import kb.history
 import pytest
 import rnc2rng
-from conftest import REPO_URL, ROOT, SITE_URL, copy_project, mkdocs_build, once
+from conftest import REPO_URL, SITE_URL, copy_project, mkdocs_build, once, real_corpus
 from kb.changes import FEED_LIMIT, changes_feed
 from kb.cite import Site
 from kb.corpus import load_corpus
@@ -229,7 +229,7 @@ def test_changes_page_lists_corpus_changes_newest_first(site: Path) -> None:
     ]
     day, subject, added = summary[5]
     assert (day, subject) == ("2021-03-04", "Import the corpus")
-    corpus = load_corpus(ROOT / "data")
+    corpus = real_corpus()
     assert len(added) == sum(len(f) for f in corpus.entities.values())
     assert {kind for kind, _ in added} == {"Added"}
     assert len(summary) == 6  # the docs-only commit changed no entry
@@ -345,7 +345,7 @@ def test_a_shallow_clone_or_a_copy_without_git_has_no_history(
 
 
 def test_pages_say_when_history_is_unavailable() -> None:
-    corpus = load_corpus(ROOT / "data")
+    corpus = real_corpus()
     site = Site("KB", "https://kb.example/", "1", repo_url="https://git.example/kb")
     pages = render_site(corpus, site, History(unavailable="no-repository"))
     entry = pages["challenges/concept-drift.md"]

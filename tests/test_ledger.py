@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, retire_and_rename
+from conftest import ROOT, real_corpus, retire_and_rename
 from kb.corpus import load_corpus
 from kb.ledger import (
     Published,
@@ -107,7 +107,7 @@ def test_committed_ledger_records_everything_the_site_publishes() -> None:
 
 def test_entry_section_anchors_come_from_templates_not_from_data() -> None:
     """Every entry of a collection has the same sections, so no data edit can drop an anchor."""
-    corpus = load_corpus(ROOT / "data")
+    corpus = real_corpus()
     pages = render_site(corpus)
     for model in MODELS:
         anchor_sets = {

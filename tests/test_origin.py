@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, real_corpus
+from conftest import real_corpus, real_translations
 from find_helpers import checkbox, listed, open_explore, search
 from kb.i18n import load_catalog
 from kb.models import (
@@ -27,7 +27,6 @@ from kb.models import (
     Solution,
     Stage,
 )
-from kb.translations import load_language
 
 pytestmark = pytest.mark.slow
 CORPUS = real_corpus()
@@ -224,7 +223,7 @@ def test_the_origin_facet_and_label_work_in_the_browser(
     assert "origin=kb" in page.url
     # Search: an addition's result carries its origin as a styled tag.
     addition = next(c for c in CORPUS.live(Challenge) if c.addition)
-    corpus = load_language("ja", ROOT / "data", CORPUS, ROOT).corpus if prefix else CORPUS
+    corpus = real_translations("ja").corpus if prefix else CORPUS
     title = corpus.get(Challenge, addition.id).title
     searching = search_pages(prefix)
     results = search(searching, searching.locator("input.md-search__input"), title)

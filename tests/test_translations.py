@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import MINI, ROOT
+from conftest import MINI, ROOT, real_corpus, real_translations
 from kb.corpus import load_corpus
 from kb.diagnostics import PLACEHOLDER, CorpusError
 from kb.i18n import LANGUAGES, LOCALES, load_catalog, python_strings, template_strings
@@ -17,7 +17,6 @@ from kb.render import make_env
 from kb.translations import (
     english_text,
     fingerprint,
-    load_language,
     load_translations,
     skeleton,
     translatable,
@@ -95,7 +94,7 @@ def test_the_fingerprint_follows_the_translatable_text_only(tmp_path: Path) -> N
 
 
 def test_nested_texts_are_translatable_and_localized() -> None:
-    corpus = load_corpus(ROOT / "data")
+    corpus = real_corpus()
     solution_paths = {
         ".".join(p) for p in translatable(type(corpus.entities["solutions"]["mlflow"]))
     }
@@ -104,7 +103,7 @@ def test_nested_texts_are_translatable_and_localized() -> None:
     assert "title" not in {
         ".".join(p) for p in translatable(type(corpus.entities["references"]["lin-2013"]))
     }
-    language = load_language("ja", ROOT / "data", corpus, ROOT)
+    language = real_translations("ja")
     snuba = language.corpus.entities["solutions"]["snuba"]
     english = corpus.entities["solutions"]["snuba"]
     assert snuba.tool
@@ -116,9 +115,9 @@ def test_nested_texts_are_translatable_and_localized() -> None:
 
 
 def test_the_real_corpus_has_no_missing_or_stale_translation() -> None:
-    corpus = load_corpus(ROOT / "data")
+    corpus = real_corpus()
     for code in LANGUAGES:
-        language = load_language(code, ROOT / "data", corpus, ROOT)
+        language = real_translations(code)
         left = language.translations.outstanding(corpus)
         assert left == {"stale": [], "partial": [], "missing": []}, {
             state: [f"{e.folder}/{e.id}" for e in entities] for state, entities in left.items()

@@ -26,11 +26,9 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 import yaml
-from conftest import ROOT, QuietHandler, once
-from kb.corpus import load_corpus
+from conftest import ROOT, QuietHandler, once, real_corpus, real_translations
 from kb.ledger import read_ledger
 from kb.models import Challenge
-from kb.translations import load_language
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.engine
@@ -185,8 +183,8 @@ def test_search_finds_each_challenge_by_its_title(page: Any, zensical_served: st
     """In chromium, one page per edition: Zensical's own search dialog, each challenge's title
     typed in, and the challenge among the results it lists; no request leaves the site (theme
     fonts are off, as for Material)."""
-    corpus = load_corpus(ROOT / "data")
-    japanese = load_language("ja", ROOT / "data", corpus, ROOT).corpus
+    corpus = real_corpus()  # loaded once per worker, as every module that reads it
+    japanese = real_translations("ja").corpus
     missed: dict[str, list[str]] = {"en": [], "ja": []}
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
