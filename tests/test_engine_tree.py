@@ -11,9 +11,8 @@ from pathlib import Path
 import jinja2
 import pytest
 import yaml
-from conftest import ROOT, once
+from conftest import ROOT
 from jinja2 import nodes
-from kb.cli import main
 from kb.i18n import load_catalog, theme_strings
 from kb.tree import write_tree
 
@@ -21,14 +20,11 @@ from kb.tree import write_tree
 
 
 @pytest.fixture(scope="module")
-def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The tree of the real corpus, as ``kb build`` writes it (once per session)."""
-
-    def build(out: Path) -> Path:
-        assert main(["build", "--out", str(out)]) == 0
-        return out
-
-    return once(tmp_path_factory, "tree", build)
+def tree(built_site: Path) -> Path:
+    """The tree of the real corpus, as ``kb build`` writes it: the one the session's site build
+    wrote beside the site (``kb site`` writes its tree with the same function, then builds it;
+    writing another cost seconds)."""
+    return built_site.with_name(built_site.name + "-tree")
 
 
 def front_matter(path: Path) -> dict[str, object]:
