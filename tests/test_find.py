@@ -140,11 +140,13 @@ def test_only_the_offline_bundle_carries_the_index_as_a_script_too() -> None:
     assert json.loads(payload) == json.loads(offline[FACETS_PATH])
 
 
-def test_cli_build_writes_the_facet_index_beside_the_pages(tmp_path: Path) -> None:
+def test_cli_build_writes_the_facet_index_beside_the_pages(mini_data: Path, tmp_path: Path) -> None:
     from kb.cli import main
 
-    assert main(["build", "--out", str(tmp_path)]) == 0
-    docs = tmp_path / "en" / "docs"
+    # The miniature corpus: what is written does not depend on the corpus's size.
+    out = tmp_path / "out"
+    assert main(["--data", str(mini_data), "build", "--out", str(out)]) == 0
+    docs = out / "en" / "docs"
     assert (docs / "matrix.md").is_file()
     assert json.loads((docs / FACETS_PATH).read_text())["items"]
 
