@@ -162,8 +162,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "translate" and args.entries:
         # Starting files needs only the English, so unfinished translations never block it.
         return _start_translations(corpus, args.language, args.entries, args.data)
+    # A report reads the one language it is written in (the English one, none): another
+    # language's translations neither block it nor cost its start-up.
+    wanted = [args.lang] if args.command == "report" else list(LANGUAGES)
     try:
-        languages = {code: load_language(code, args.data, corpus, root) for code in LANGUAGES}
+        languages = {
+            code: load_language(code, args.data, corpus, root)
+            for code in LANGUAGES
+            if code in wanted
+        }
     except CorpusError as exc:
         print(format_diagnostics(exc.diagnostics), file=sys.stderr)
         return 1
