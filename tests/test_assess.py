@@ -13,6 +13,8 @@ import difflib
 import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -394,3 +396,38 @@ def test_assess_page_is_in_the_nav_and_the_ledger(built_site: Path) -> None:
     home = (built_site / "index.html").read_text(encoding="utf-8")
     assert re.search(r'<a href="assess/" class="md-tabs__link">\s*Assess\s*</a>', home)
     assert "/assess/: {kind: index}" in (ROOT / "data" / "ledger.yaml").read_text("utf-8")
+
+
+def test_kb_report_reads_only_the_translations_of_its_language(
+    mini_data: Path, tmp_path: Path
+) -> None:
+    """A broken Japanese file does not block an English report; the Japanese one says where it
+    is broken, with status 1 and no traceback."""
+    broken = mini_data / "ja" / "challenges" / "data-discovery.yaml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("id: data-discovery\ntitle: [unclosed\n", encoding="utf-8")
+    path = tmp_path / "team.json"
+    path.write_text(
+        json.dumps(
+            {
+                "format": "deploying-ml-kb-assessment",
+                "format_version": 1,
+                "corpus": {"version": "0.1.0", "data_sha256": "0" * 64},
+                "table_version": "acm_2022",
+                "challenges": {"data-discovery": {"status": "facing"}},
+            }
+        ),
+        encoding="utf-8",
+    )
+    command = [sys.executable, str(ROOT / "scripts" / "build.py"), "--data", str(mini_data)]
+    english = subprocess.run([*command, "report", str(path)], capture_output=True, text=True)
+    assert english.returncode == 0, english.stderr
+    assert "Data discovery" in english.stdout
+    japanese = subprocess.run(
+        [*command, "report", str(path), "--lang", "ja"], capture_output=True, text=True
+    )
+    assert japanese.returncode == 1
+    assert "Traceback" not in japanese.stderr
+    assert re.search(r"ja/challenges/data-discovery\.yaml:\d+:\d+: ", japanese.stderr), (
+        japanese.stderr
+    )
