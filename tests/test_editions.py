@@ -8,16 +8,28 @@ from __future__ import annotations
 
 import contextlib
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, SITE_URL, copy_project, once, real_corpus, real_translations, site_build
+from conftest import (
+    MINI,
+    ROOT,
+    SITE_URL,
+    copy_project,
+    once,
+    real_corpus,
+    real_translations,
+    site_build,
+)
 from find_helpers import open_explore, search_each
+from kb.corpus import load_corpus
 from kb.i18n import load_catalog
 from kb.models import RETIRED_STATUSES, Challenge, Reference
+from kb.translations import fingerprint
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 CORPUS = real_corpus()
@@ -420,19 +432,30 @@ def test_the_glossary_holds_the_terms_the_review_missed() -> None:
 
 @pytest.fixture(scope="module")
 def behind(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site built from a copy where the English moved on: one translation is stale, one is
-    missing, and one leaves a field untranslated."""
+    """The Japanese edition of the miniature corpus where translations are behind the English:
+    one is stale (written for another English text), one leaves a field untranslated, and one
+    entry has none. What a page says of it does not depend on the corpus's size."""
     return once(tmp_path_factory, "behind", build_behind)
 
 
 def build_behind(folder: Path) -> Path:
     project = copy_project(folder / "project")
-    data = project / "data"
-    drift = data / "challenges" / "concept-drift.yaml"
-    drift.write_text(drift.read_text().replace("as time passes.", "as time goes by."))
-    (data / "ja" / "challenges" / "data-poisoning.yaml").unlink()
-    stealing = data / "ja" / "challenges" / "model-stealing.yaml"
-    stealing.write_text(re.sub(r"(?ms)^in_production:.*?(?=^\S)", "", stealing.read_text()))
+    shutil.rmtree(project / "data")
+    shutil.copytree(MINI, project / "data")
+    corpus = load_corpus(project / "data")
+    translations = project / "data" / "ja" / "challenges"
+    translations.mkdir(parents=True)
+    (translations / "data-discovery.yaml").write_text(  # stale: the English has moved on
+        'id: data-discovery\nsource_fingerprint: "0000000000000000"\n'
+        "title: データディスカバリー\nsummary: どんなデータがどこにあるかを知ること。\n",
+        encoding="utf-8",
+    )
+    regulations = corpus.get(Challenge, "country-level-regulations")
+    (translations / "country-level-regulations.yaml").write_text(  # partial: no summary
+        f"id: {regulations.id}\nsource_fingerprint: {fingerprint(regulations)}\n"
+        "title: 国ごとの規制\nprovenance:\n  note: ACM版で倫理から法へ移された。\n",
+        encoding="utf-8",
+    )
     site = project / "site"
     result = site_build(project, site, "--edition", "ja")  # the tests read the Japanese pages
     assert result.returncode == 0, result.stderr
@@ -442,25 +465,25 @@ def build_behind(folder: Path) -> Path:
 @pytest.mark.parametrize(
     ("entry", "english_text"),
     [
-        ("concept-drift", None),  # stale: the Japanese text stays, with the notice
-        ("data-poisoning", "Data poisoning"),  # missing: the English text, with the notice
-        ("model-stealing", None),  # partial: one field in English
+        ("challenges/data-discovery", None),  # stale: the Japanese text stays, with the notice
+        ("case-studies/twitter-data-dispersion", "Twitter"),  # missing: the English, and notice
+        ("challenges/country-level-regulations", None),  # partial: one field in English
     ],
 )
 def test_a_translation_behind_the_english_says_so_and_links_it(
     behind: Path, entry: str, english_text: str | None
 ) -> None:
-    html = (behind / "ja" / "challenges" / entry / "index.html").read_text()
+    html = (behind / "ja" / entry / "index.html").read_text()
     notice = re.search(r'<div class="admonition [^"]*kb-translation[^"]*">(.*?)</div>', html, re.S)
     assert notice, entry
     assert JAPANESE.search(notice.group(1))
-    assert f'href="../../../challenges/{entry}/"' in notice.group(1)
+    assert f'href="../../../{entry}/"' in notice.group(1)
     if english_text:  # the untranslated entry shows its English title as the page's heading
         heading = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
         assert heading
         assert english_text in heading.group(1)
     status = (behind / "ja" / "editorial-status" / "index.html").read_text()
-    assert f'href="../challenges/{entry}/"' in status
+    assert f'href="../{entry}/"' in status
 
 
 def test_the_english_edition_shows_no_translation_notice(built_site: Path) -> None:
