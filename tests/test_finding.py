@@ -15,13 +15,14 @@ import html
 import itertools
 import posixpath
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, copy_project, mkdocs_build, real_corpus
+from conftest import MINI, ROOT, copy_project, mkdocs_build, real_corpus
 from find_helpers import (
     checkbox,
     found,
@@ -258,6 +259,8 @@ def test_nav_pages_keep_their_own_breadcrumb_and_tab(built_site: Path) -> None:
 
 def test_a_moved_page_that_comes_back_fails_the_build(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
+    shutil.rmtree(project / "data")  # the miniature corpus: the check does not depend on it
+    shutil.copytree(MINI, project / "data")
     (project / "docs" / "tags.md").write_text("# Tags\n", encoding="utf-8")
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode == 1
