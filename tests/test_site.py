@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import functools
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, copy_project, mkdocs_build, real_corpus
+from conftest import MINI, ROOT, copy_project, mkdocs_build, real_corpus
 from kb.models import VERSIONS, CaseStudy, Challenge, PaperSection, Reference, Solution, Step
 
 pytestmark = pytest.mark.slow
@@ -119,12 +120,14 @@ def test_site_makes_no_reference_to_google_fonts_or_cdns(built_site: Path) -> No
 
 def test_broken_data_fails_the_mkdocs_build_without_traceback(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
-    target = project / "data" / "challenges" / "concept-drift.yaml"
+    shutil.rmtree(project / "data")  # the miniature corpus: a broken file fails any corpus
+    shutil.copytree(MINI, project / "data")
+    target = project / "data" / "challenges" / "data-discovery.yaml"
     target.write_text(target.read_text().replace("title:", "titel:", 1))
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert "data/challenges/concept-drift.yaml:" in result.stderr
+    assert "data/challenges/data-discovery.yaml:" in result.stderr
     assert "titel: unknown key (did you mean 'title'?)" in result.stderr
 
 
