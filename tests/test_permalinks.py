@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+import shutil
 import subprocess
 import sys
 from html import unescape
@@ -17,7 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, SITE_URL, copy_project, mkdocs_build
+from conftest import MINI, ROOT, SITE_URL, copy_project, mkdocs_build
 
 LEDGER = yaml.safe_load((ROOT / "data" / "ledger.yaml").read_text(encoding="utf-8"))
 REFRESH = re.compile(r'<meta http-equiv="refresh" content="0; url=([^"]+)">')
@@ -98,45 +99,50 @@ def check(project: Path) -> subprocess.CompletedProcess[str]:
 
 
 RENAMED = (
-    "/challenges/concept-drift/ was published but nothing serves it now: "
-    "data/challenges/concept-drift.yaml is gone. Keep the file and retire the entry (status: "
-    "deprecated, merged or split), or, if it was renamed, add 'concept-drift' to redirect_from in "
-    "the entry that replaces it"
+    "/challenges/country-level-regulations/ was published but nothing serves it now: "
+    "data/challenges/country-level-regulations.yaml is gone. Keep the file and retire the entry "
+    "(status: deprecated, merged or split), or, if it was renamed, add "
+    "'country-level-regulations' to redirect_from in the entry that replaces it"
 )
-REMOVED = "/case-studies/marine-imaging-gear-drift/ was published but nothing serves it now"
+REMOVED = "/solutions/data-oriented-architectures/ was published but nothing serves it now"
 
 
 @pytest.mark.slow
 def test_guard_fails_the_build_on_a_renamed_and_a_removed_entry_until_fixed(
     tmp_path: Path,
 ) -> None:
+    """On the miniature corpus, with the ledger its site publishes (the guard does not depend on
+    the corpus's size): a challenge renamed and a solution deleted fail kb check and the build,
+    every broken promise listed; keeping the old ID and retiring the solution mend both."""
     project = copy_project(tmp_path / "project")
+    shutil.rmtree(project / "data")
+    shutil.copytree(MINI, project / "data")
     data = project / "data"
-    # Rename a challenge (and the references to it), and delete a case study.
-    old = data / "challenges" / "concept-drift.yaml"
-    new = data / "challenges" / "drift-of-concepts.yaml"
-    new.write_text(old.read_text().replace("id: concept-drift", "id: drift-of-concepts"))
+    ledger = subprocess.run(
+        [sys.executable, str(project / "scripts" / "build.py"), "ledger"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ledger.returncode == 0, ledger.stderr
+    records = yaml.safe_load((data / "ledger.yaml").read_text(encoding="utf-8"))
+    assert "/solutions/data-oriented-architectures/" in str(records)
+    # Rename a challenge (and the references to it), and delete a solution.
+    old = data / "challenges" / "country-level-regulations.yaml"
+    new = data / "challenges" / "regulations-by-country.yaml"
+    new.write_text(
+        old.read_text().replace("id: country-level-regulations", "id: regulations-by-country")
+    )
     old.unlink()
-    for translation in data.glob("*/challenges/concept-drift.yaml"):  # data/ja/...: moves along
-        renamed = translation.with_name("drift-of-concepts.yaml")
-        renamed.write_text(
-            translation.read_text().replace("id: concept-drift", "id: drift-of-concepts")
-        )
-        translation.unlink()
-    for path in data.glob("*/*.yaml"):
-        text = path.read_text()
-        path.write_text(re.sub(r"(?m)^(\s*- )concept-drift$", r"\1drift-of-concepts", text))
-    case = data / "case-studies" / "marine-imaging-gear-drift.yaml"
-    case_text = case.read_text()
-    case.unlink()
-    for translation in data.glob("*/case-studies/marine-imaging-gear-drift.yaml"):
-        translation.unlink()
+    solution = data / "solutions" / "data-oriented-architectures.yaml"
+    solution_text = solution.read_text()
+    solution.unlink()
 
     result = check(project)
     assert result.returncode == 1
     lines = result.stderr.splitlines()
-    assert re.fullmatch(r"data/ledger\.yaml:\d+:1: " + re.escape(RENAMED), lines[1]), lines
-    assert re.fullmatch(r"data/ledger\.yaml:\d+:1: " + re.escape(REMOVED) + ": .*", lines[0])
+    assert re.fullmatch(r"data/ledger\.yaml:\d+:1: " + re.escape(RENAMED), lines[0]), lines
+    assert re.fullmatch(r"data/ledger\.yaml:\d+:1: " + re.escape(REMOVED) + ": .*", lines[1])
     assert lines[2:] == ["2 problems found in the corpus."]
     built = mkdocs_build(project, tmp_path / "broken-site")
     assert built.returncode == 1
@@ -145,11 +151,10 @@ def test_guard_fails_the_build_on_a_renamed_and_a_removed_entry_until_fixed(
     assert lines[1] in built.stderr
 
     # Fix: the renamed entry keeps its old ID as an alias; the removed one becomes a tombstone.
-    new.write_text(new.read_text() + "redirect_from: [concept-drift]\n")
-    case.write_text(
-        case_text
-        + "status: merged\nreplaced_by: [autoscout24-car-price-continuous-delivery]\n"
-        + "retired_reason: Folded into a broader case for this test.\n"
+    new.write_text(new.read_text() + "redirect_from: [country-level-regulations]\n")
+    solution.write_text(
+        solution_text.replace("country-level-regulations", "regulations-by-country")
+        + "status: deprecated\nretired_reason: Withdrawn for this test.\n"
     )
     result = check(project)
     assert result.returncode == 0, result.stderr
@@ -157,20 +162,20 @@ def test_guard_fails_the_build_on_a_renamed_and_a_removed_entry_until_fixed(
     built = mkdocs_build(project, site)
     assert built.returncode == 0, built.stderr
 
-    final, html = resolve(site, "/challenges/concept-drift/")
-    assert final == "/challenges/drift-of-concepts/"
-    assert 'id="solutions"' in html
-    tombstone = html_at(site, "/case-studies/marine-imaging-gear-drift/")
-    assert "Marine imaging: drift caused by changing camera gear" in tombstone
-    assert "Folded into a broader case for this test." in tombstone
-    assert 'href="../autoscout24-car-price-continuous-delivery/"' in tombstone
-    assert 'id="lessons"' in tombstone
-    assert 'id="figures"' in tombstone
-    assert "marine-imaging-gear-drift/" not in html_at(site, "/case-studies/")
-    assert "case-studies/marine-imaging-gear-drift/" in html_at(site, "/retired/")
+    final, html = resolve(site, "/challenges/country-level-regulations/")
+    assert final == "/challenges/regulations-by-country/"
+    assert 'id="references"' in html
+    tombstone = html_at(site, "/solutions/data-oriented-architectures/")
+    assert "Data-oriented architectures" in tombstone
+    assert "Withdrawn for this test." in tombstone
+    promised = records["/solutions/data-oriented-architectures/"]["anchors"]
+    assert promised
+    assert [a for a in promised if f'id="{a}"' not in tombstone] == []
+    assert "data-oriented-architectures/" not in html_at(site, "/solutions/")
+    assert "solutions/data-oriented-architectures/" in html_at(site, "/retired/")
     index = json.loads((site / "search" / "search_index.json").read_text())
-    assert not [d for d in index["docs"] if "marine-imaging-gear-drift" in d["location"]]
-    assert [d for d in index["docs"] if "drift-of-concepts" in d["location"]]
+    assert not [d for d in index["docs"] if "data-oriented-architectures" in d["location"]]
+    assert [d for d in index["docs"] if "regulations-by-country" in d["location"]]
 
 
 @pytest.mark.browser
