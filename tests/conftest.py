@@ -235,17 +235,44 @@ BUILD = BackgroundBuild()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The long tests first (a browser, a build of their own, the site), the short ones after:
-    xdist hands tests out in this order, and many short tests at the end let every worker finish
-    at about the same time, instead of one idling while the other runs a long test."""
+    """The heavy tests first (a build or a browser tour of their own), then the long ones (a
+    browser, the site), the short ones last. xdist hands tests out in this order, two at a time
+    (``pytest_configure``): a worker that has finished its share takes the next test, and many
+    short tests at the end let both workers finish at about the same time, instead of one left
+    alone with a long test while the other idles.
+
+    Among the heavy tests, the first of each module come first (each module builds its own site
+    once: two workers would otherwise wait for the same build), and those that do not wait for
+    the session's build before those that do."""
+    rank: dict[str, int] = {}
+    heavy_seen: dict[str, int] = {}
+    for item in items:
+        names = {m.name for m in item.iter_markers()} | set(getattr(item, "fixturenames", ()))
+        if "heavy" in names:
+            module = item.nodeid.split("::")[0]
+            heavy_seen[module] = heavy_seen.get(module, 0) + 1
+            rank[item.nodeid] = heavy_seen[module]
+        elif LONG & names:
+            rank[item.nodeid] = 1_000
+        else:
+            rank[item.nodeid] = 2_000
     items.sort(
         key=lambda item: (
-            not (
-                LONG
-                & ({m.name for m in item.iter_markers()} | set(getattr(item, "fixturenames", ())))
+            (
+                rank[item.nodeid],
+                "built_site" in getattr(item, "fixturenames", ()),
             )
+            if rank[item.nodeid] < 1_000
+            else (rank[item.nodeid], False)
         )
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # xdist's load scheduling sends a quarter of each worker's share at once: a worker then holds
+    # a long queue that the other cannot take over at the end. Two at a time keeps the order.
+    if getattr(config.option, "maxschedchunk", 0) is None:
+        config.option.maxschedchunk = 2
 
 
 LONG = {"browser", "slow", "built_site", "page"}

@@ -156,6 +156,7 @@ def markdown_of(docs: Path, html: str) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.heavy
 def test_the_tree_builds_the_same_html_without_the_hook(built_site: Path, tmp_path: Path) -> None:
     """Every HTML page of both editions, built from the same tree with and without the hook, is
     identical, but for the differences of the allow-list, each with its reason; and each reason

@@ -17,7 +17,7 @@ import yaml
 from conftest import copy_project, mkdocs_build, once
 from kb.excerpt import one_line
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.heavy]
 
 MARK = "kbxss"
 PROSE = (

@@ -470,6 +470,7 @@ def test_searching_each_challenge_id_or_alias_ranks_it_first(
 
 
 @pytest.mark.browser
+@pytest.mark.heavy
 def test_searching_a_key_term_finds_the_challenge_on_every_word(search_pages: Any) -> None:
     terms = [(term, c.id) for c in CHALLENGES for term in c.keywords]
     answers = found_each(search_pages(""), [term for term, _ in terms])

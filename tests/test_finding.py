@@ -560,6 +560,7 @@ def unchanged_by_focus(page: Any) -> list[str]:
 
 
 @pytest.mark.browser
+@pytest.mark.heavy
 @pytest.mark.parametrize("size", VIEWPORTS)
 def test_every_control_of_the_filter_page_shows_keyboard_focus(
     browser: Any, served_site_without_search: str, size: str

@@ -26,7 +26,7 @@ from kb.history import History, read_history
 from kb.render import make_env, render_site
 from lxml import etree
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.heavy]
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 HOSTILE_SUBJECT = 'Edit concept drift: <b>bold</b> & "quotes" ]]> end'

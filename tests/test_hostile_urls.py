@@ -256,6 +256,7 @@ def pages_site(built_site: Path) -> Iterator[str]:
 
 
 @pytest.mark.browser
+@pytest.mark.heavy
 def test_hostile_addresses_run_no_script_and_break_no_page(browser: Any, pages_site: str) -> None:
     context = browser.new_context()
     page = context.new_page()

@@ -90,6 +90,7 @@ def test_the_tour_covers_every_page_type_of_both_editions(stops: list[Stop]) -> 
 
 
 @pytest.mark.browser
+@pytest.mark.heavy
 @pytest.mark.parametrize("edition", ["en", "ja"])
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_no_page_scrolls_sideways_or_overlaps(

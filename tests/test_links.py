@@ -31,6 +31,7 @@ def linkchecker() -> None:
         pytest.skip(message)
 
 
+@pytest.mark.heavy
 @pytest.mark.usefixtures("linkchecker")
 def test_linkchecker_finds_no_broken_link_in_the_built_site(built_site: Path) -> None:
     result = linkcheck.check(built_site)

@@ -104,6 +104,7 @@ def test_write_zip_gives_the_same_bytes_whatever_the_mtimes_and_creation_order(
 
 
 @pytest.mark.slow
+@pytest.mark.heavy
 def test_offline_bundle_is_byte_identical_when_built_twice(mini_data: Path, tmp_path: Path) -> None:
     """Two builds of the miniature corpus, each in its own process with its own hash seed (the
     order of a set or a dict of strings then differs between them): every collection, both
@@ -121,6 +122,7 @@ def test_offline_bundle_is_byte_identical_when_built_twice(mini_data: Path, tmp_
 
 
 @pytest.mark.slow
+@pytest.mark.heavy
 def test_offline_bundle_entries_are_sorted_with_fixed_times_and_modes(bundle: Path) -> None:
     with zipfile.ZipFile(bundle) as archive:
         infos = archive.infolist()
@@ -135,6 +137,7 @@ def test_offline_bundle_entries_are_sorted_with_fixed_times_and_modes(bundle: Pa
 
 
 @pytest.mark.slow
+@pytest.mark.heavy
 def test_offline_pages_link_html_files_and_load_only_bundled_scripts(unpacked: Path) -> None:
     html = (unpacked / "challenges" / "concept-drift.html").read_text(encoding="utf-8")
     assert 'href="../stages/' in html
@@ -149,6 +152,7 @@ def test_offline_pages_link_html_files_and_load_only_bundled_scripts(unpacked: P
 
 @pytest.mark.slow
 @pytest.mark.browser
+@pytest.mark.heavy
 def test_offline_bundle_opened_from_disk_searches_without_any_network_request(
     page: Any, unpacked: Path
 ) -> None:
@@ -178,6 +182,7 @@ def test_offline_bundle_opened_from_disk_searches_without_any_network_request(
 
 @pytest.mark.slow
 @pytest.mark.browser
+@pytest.mark.heavy
 def test_offline_assessment_page_works_from_disk_with_no_request(
     browser: Any, unpacked: Path, tmp_path: Path
 ) -> None:
@@ -213,6 +218,7 @@ def test_offline_assessment_page_works_from_disk_with_no_request(
 
 @pytest.mark.slow
 @pytest.mark.browser
+@pytest.mark.heavy
 def test_offline_japanese_edition_searches_and_switches_language_from_disk(
     page: Any, unpacked: Path
 ) -> None:
@@ -242,6 +248,7 @@ def test_offline_japanese_edition_searches_and_switches_language_from_disk(
 @pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.parametrize("prefix", ["", "ja/"])
+@pytest.mark.heavy
 def test_offline_filter_page_filters_from_disk_with_no_request(
     page: Any, unpacked: Path, prefix: str
 ) -> None:

@@ -108,6 +108,7 @@ REMOVED = "/solutions/data-oriented-architectures/ was published but nothing ser
 
 
 @pytest.mark.slow
+@pytest.mark.heavy
 def test_guard_fails_the_build_on_a_renamed_and_a_removed_entry_until_fixed(
     tmp_path: Path,
 ) -> None:

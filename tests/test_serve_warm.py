@@ -22,7 +22,7 @@ from kb.siteconfig import ENGINE_CONFIG
 from kb.warm import WarmMkDocs
 from test_serve import fetch, free_port, wait_for
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.heavy]
 
 
 def index_of(url: str) -> list[dict[str, str]]:

@@ -19,7 +19,7 @@ import pytest
 from conftest import MINI, REPO_URL, ROOT, SITE_URL, copy_project, once
 from kb.cli import _site_info
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.heavy]
 
 OTHER_SITE = "https://kb.example.net/"
 OTHER_REPO = "https://git.example.net/fork/kb"

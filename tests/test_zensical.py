@@ -31,7 +31,7 @@ from kb.ledger import read_ledger
 from kb.models import Challenge
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-pytestmark = pytest.mark.engine
+pytestmark = [pytest.mark.engine, pytest.mark.heavy]
 
 ZENSICAL = shutil.which("zensical", path=str(Path(sys.executable).parent))
 
