@@ -335,8 +335,12 @@ class JapaneseText(HTMLParser):
 
 
 def japanese_text(path: Path) -> str:
+    html = path.read_text(encoding="utf-8")
+    # Only the article is read: the parser would skip the rest anyway, at a cost (the frame
+    # around it, navigation included, is most of each page).
+    start, end = html.find("<article"), html.rfind("</article>")
     parser = JapaneseText()
-    parser.feed(path.read_text(encoding="utf-8"))
+    parser.feed(html[start : end + len("</article>")] if 0 <= start < end else html)
     return "".join(parser.text)
 
 

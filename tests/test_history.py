@@ -143,11 +143,17 @@ def test_last_changed_date_of_every_entry_matches_git_log_for_its_file(
     project: Path, site: Path
 ) -> None:
     corpus = load_corpus(project / "data", root=project)
+    # git log itself, once: each file's newest commit (as ``git log -1 -- <file>`` would say).
+    newest: dict[str, str] = {}
+    for commit in git(project, "log", "--format=%x00%ct", "--name-only").split("\0")[1:]:
+        timestamp, *paths = commit.split()
+        for changed in paths:
+            newest.setdefault(changed, timestamp)
     seen = set()
     for folder in corpus.entities.values():
         for entity in folder.values():
             path = corpus.path_of(entity)
-            expected = utc(git(project, "log", "-1", "--format=%ct", "--", path).strip())
+            expected = utc(newest[path])
             page = (site / entity.folder / entity.id / "index.html").read_text()
             found = dated(page)
             assert found.dates == [expected], path
