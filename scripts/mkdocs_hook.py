@@ -13,6 +13,9 @@ What is left, and why it cannot move:
   only along the path of a page that is in the nav; no front matter or configuration sets it.
   The page names its listing (``kb_nav`` in its front matter); the flag is set while the page is
   rendered, and cleared once it is written.
+- **Compiled templates are kept** (``kb/compiled.py``): MkDocs has no setting for Jinja's
+  bytecode cache, and compiling Material's templates was a quarter of a small build. Without
+  the ``kb`` package (the tree built on its own), templates are compiled as before.
 - **A guard at the repository's root.** ``mkdocs.yml`` there is the source configuration: its
   pages are generated into the tree first. Building it directly would give a site of the
   hand-written pages only, so the hook stops such a build and says what to run instead.
@@ -39,6 +42,16 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
             "writes: mkdocs build -f build/tree/en/mkdocs.yml"
         )
     return config
+
+
+def on_env(env: Any, config: MkDocsConfig, files: Any) -> Any:
+    """Keep Material's compiled templates for the next build (only speed depends on it)."""
+    try:
+        from kb.compiled import CompiledTemplates
+    except ImportError:
+        return env
+    env.bytecode_cache = CompiledTemplates()
+    return env
 
 
 def on_page_context(

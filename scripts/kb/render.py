@@ -20,6 +20,7 @@ from kb import cite, models
 from kb.assess import assess_pages
 from kb.changes import changes_pages
 from kb.cite import Site
+from kb.compiled import CompiledTemplates
 from kb.corpus import Corpus
 from kb.excerpt import first_sentence, one_line
 from kb.find import find_pages
@@ -172,24 +173,7 @@ def data_link(path: str, here: str) -> str:
     return ROOT_SCHEME + path
 
 
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates, kept for the life of the process and shared by every environment
-    (they are all configured alike): compiling took 40% of a render, and a server renders the
-    site again after each edit. An edited template has another checksum, so it is compiled anew.
-    """
-
-    def __init__(self) -> None:
-        self._code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if (code := self._code.get(bucket.key + bucket.checksum)) is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._code[bucket.key + bucket.checksum] = bucket.bytecode_to_string()
-
-
-_COMPILED = _CompiledTemplates()
+_COMPILED = CompiledTemplates()  # shared by every environment, and by the next process
 
 
 def make_env(catalog: Mapping[str, str] | None = None) -> jinja2.Environment:
