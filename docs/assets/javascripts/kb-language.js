@@ -90,6 +90,17 @@
   );
 
   // This script runs before Material's bundle, which defines document$ (its page observable).
+  // A script that rewrites the address in place (the filter page keeps its facets in the query,
+  // the assessment page drops a share link's fragment) would leave the links naming the address
+  // the page was loaded at: a click was right (it computes the address again), but a copied link
+  // or a middle click lost the filter. So the links follow every rewrite.
+  var replace = window.history.replaceState;
+  window.history.replaceState = function () {
+    var result = replace.apply(this, arguments);
+    update();
+    return result;
+  };
+
   document.addEventListener("DOMContentLoaded", function () {
     if (typeof document$ !== "undefined") document$.subscribe(update); // eslint-disable-line no-undef
     else update();
